@@ -1,0 +1,46 @@
+# Two commands do everything: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test site index serve check ledger report bench clean browser
+
+# The environment is rebuilt only when pyproject.toml changes, so a second
+# `make run` starts in seconds.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Build the site (mkdocs build --strict) and the search index, then switch to them.
+site index: $(VENV)/.installed
+	$(PY) -m scripts.build_index
+
+## Build everything, then serve the site at / and the API at /api/ (HOST, PORT).
+run: index
+	$(PY) -m scripts.serve
+
+## Serve what is already built.
+serve: $(VENV)/.installed
+	$(PY) -m scripts.serve
+
+## Headless Chromium for the page tests (Debian's package; never a downloaded build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## Install what the tests need and run them all.
+test: $(VENV)/.installed-test browser
+	$(PY) -m pytest
+
+clean:
+	rm -rf site var/index var/site-builds

@@ -1,0 +1,171 @@
+"""The Whoosh question index on disk: schema, atomic rebuild, and a live handle.
+
+Layout under the index root: one directory per build (`build-<utc time>-<pid>`)
+and a `current` symlink naming the live one. A rebuild writes a new directory and
+swaps the symlink with os.replace, so readers in any process see either the old
+index or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from search_api.sections import Page
+
+CURRENT = "current"
+MANIFEST = "manifest.json"
+KEEP_BUILDS = 3  # older builds are deleted; a few stay for readers still using them
+
+
+def make_schema() -> Schema:
+    stem = StemmingAnalyzer()
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        kind=ID(stored=True),  # "question" or "article"
+        page=ID(stored=True),
+        anchor=STORED(),
+        title=TEXT(analyzer=stem, stored=True),
+        question=TEXT(analyzer=stem, stored=True),
+        answer=TEXT(analyzer=stem, stored=True),
+        body=TEXT(analyzer=stem, stored=True),
+        tags=TEXT(analyzer=stem, stored=True),
+        tag_list=STORED(),
+        description=TEXT(analyzer=stem, stored=True),
+        last_reviewed=STORED(),
+    )
+
+
+class IndexError_(RuntimeError):
+    """The index is missing or unusable; the message says what to run."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    built_at: str
+    articles: int
+    questions: int
+
+
+def _write_documents(target: Path, pages: list[Page]) -> Manifest:
+    ix = whoosh_index.create_in(str(target), make_schema())
+    questions = 0
+    with ix.writer() as writer:  # a failure inside cancels the writer
+        for page in pages:
+            tags = " ".join(page.tags)
+            writer.add_document(
+                doc_id=page.page, kind="article", page=page.page, anchor="",
+                title=page.title, question=page.title, answer=page.description,
+                body=page.intro, tags=tags, tag_list=list(page.tags),
+                description=page.description,
+                last_reviewed=page.last_reviewed,
+            )
+            for section in page.sections:
+                questions += 1
+                writer.add_document(
+                    doc_id=f"{section.page}#{section.anchor}", kind="question",
+                    page=section.page, anchor=section.anchor, title=page.title,
+                    question=section.question, answer=section.answer, body=section.body,
+                    tags=tags, tag_list=list(page.tags), description=page.description,
+                    last_reviewed=page.last_reviewed,
+                )
+    manifest = Manifest(
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        articles=len(pages),
+        questions=questions,
+    )
+    (target / MANIFEST).write_text(json.dumps(manifest.__dict__), encoding="utf-8")
+    return manifest
+
+
+def validate(target: Path, pages: list[Page]) -> None:
+    """Refuse an index that does not hold what it should (never swap in a bad one)."""
+    ix = whoosh_index.open_dir(str(target))
+    with ix.searcher() as searcher:
+        expected = len(pages) + sum(len(p.sections) for p in pages)
+        if searcher.doc_count() != expected:
+            raise IndexError_(f"new index holds {searcher.doc_count()} documents, expected {expected}")
+    if not pages:
+        raise IndexError_("the built site has no pages; run `make site` first")
+
+
+def build_index(pages: list[Page], root: Path) -> Path:
+    """Write a fresh index for `pages` under `root` and make it the live one."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    target = root / f"build-{stamp}-{os.getpid()}"
+    target.mkdir()
+    try:
+        _write_documents(target, pages)
+        validate(target, pages)
+    except Exception:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    link = root / f".{CURRENT}-{stamp}-{os.getpid()}"
+    os.symlink(target.name, link)
+    os.replace(link, root / CURRENT)
+    _prune(root, keep=target.name)
+    return target
+
+
+def _prune(root: Path, keep: str) -> None:
+    builds = sorted(p for p in root.glob("build-*") if p.is_dir())
+    for old in builds[:-KEEP_BUILDS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def current_target(root: Path) -> Path:
+    link = root / CURRENT
+    try:
+        return root / os.readlink(link)
+    except OSError as error:
+        raise IndexError_(f"no index at {link}; run `make index` to build it") from error
+
+
+class LiveIndex:
+    """The loaded index; reopens itself when a rebuild has swapped the symlink."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._target: Path | None = None
+        self._ix: whoosh_index.Index | None = None
+        self._manifest: Manifest | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        target = current_target(self.root)
+        if target == self._target:
+            return
+        with self._lock:
+            if target == self._target:
+                return
+            try:
+                ix = whoosh_index.open_dir(str(target))
+                manifest = Manifest(**json.loads((target / MANIFEST).read_text(encoding="utf-8")))
+            except Exception as error:  # whoosh raises many kinds on a damaged index
+                raise IndexError_(f"index at {target} cannot be opened ({error}); run `make index`") from error
+            # Old Index objects are left to the garbage collector: a request that is
+            # still using one keeps working, and its files stay readable after delete.
+            self._ix, self._manifest, self._target = ix, manifest, target
+
+    def get(self) -> tuple[whoosh_index.Index, Manifest]:
+        """The newest index, checked against the symlink on every call."""
+        try:
+            self.refresh()
+        except IndexError_:
+            if self._ix is None:
+                raise
+            # The link is briefly unreadable or the new build is bad: keep serving the old.
+        assert self._ix is not None and self._manifest is not None
+        return self._ix, self._manifest

@@ -1,0 +1,51 @@
+"""Settings: the only code that reads environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set, read once at start-up.
+
+    Each field is read from the environment variable of the same name in upper case
+    (HOST, PORT, SITE_URL, ...). A bad value fails at start-up, naming the variable.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # The public address of the site; deep links are SITE_URL + page + #anchor.
+    # Empty means "the address this process serves on".
+    site_url: str = ""
+    docs_dir: Path = ROOT / "docs"
+    site_dir: Path = ROOT / "site"
+    # Holds one directory per index build and a `current` symlink to the live one.
+    index_dir: Path = ROOT / "var" / "index"
+    mkdocs_config: Path = ROOT / "mkdocs.yml"
+    # Longest accepted query: a pasted e-mail fits, a pasted book does not.
+    max_query_chars: int = Field(default=8000, ge=100)
+
+    @field_validator("site_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # urljoin drops the last path segment of a base without a trailing slash.
+        value = value.strip()
+        if value and not value.endswith("/"):
+            value += "/"
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("SITE_URL must start with http:// or https://")
+        return value
+
+    @property
+    def public_url(self) -> str:
+        if self.site_url:
+            return self.site_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/"

@@ -1,0 +1,86 @@
+"""Built once per test run: the real site (strict build), the real index, the real server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from scripts.build_index import build_site
+from search_api.app import create_app
+from search_api.index import build_index
+from search_api.sections import Page, load_pages
+from search_api.settings import ROOT, Settings
+
+
+@dataclass(frozen=True)
+class Built:
+    settings: Settings
+    site_dir: Path
+    pages: list[Page]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    work = tmp_path_factory.mktemp("built")
+    port = free_port()
+    settings = Settings(
+        site_dir=work / "site", index_dir=work / "index", port=port, site_url=f"http://127.0.0.1:{port}/",
+    )
+    build_site(settings, settings.site_dir)
+    pages = load_pages(settings.site_dir, settings.docs_dir)
+    build_index(pages, settings.index_dir)
+    return Built(settings=settings, site_dir=settings.site_dir, pages=pages)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerThread:
+    """The real app under uvicorn in a thread, on its own port."""
+
+    def __init__(self, settings: Settings) -> None:
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.base_url = f"http://127.0.0.1:{settings.port}"
+
+    def __enter__(self) -> "ServerThread":
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(built: Built) -> Iterator[ServerThread]:
+    with ServerThread(built.settings) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def client(server: ServerThread) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def docs_dir() -> Path:
+    return ROOT / "docs"

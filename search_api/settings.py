@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     mkdocs_config: Path = ROOT / "mkdocs.yml"
     # Longest accepted query: a pasted e-mail fits, a pasted book does not.
     max_query_chars: int = Field(default=8000, ge=100)
+    # Readers' feedback and the record of searches (SQLite, created on first use).
+    # It holds no IP address, cookie or contact detail.
+    feedback_db: Path = ROOT / "var" / "feedback.sqlite3"
+    # Search records and feedback older than this are deleted.
+    retention_days: int = Field(default=180, ge=1)
+    # Feedback posts a minute from one client address; 0 turns the limit off (load tests).
+    feedback_per_minute: int = Field(default=20, ge=0)
+    # Opens the admin endpoints (/api/admin/...); empty means they answer 404.
+    admin_token: str = Field(default="", repr=False)
 
     @field_validator("site_url")
     @classmethod

@@ -17,10 +17,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
+from search_api.language import make_analyzer, make_plain_analyzer
+
+from search_api.language import stems
 from search_api.sections import Page
+from search_api.vocabulary import Vocabulary, load as load_vocabulary
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -28,7 +31,7 @@ KEEP_BUILDS = 3  # older builds are deleted; a few stay for readers still using 
 
 
 def make_schema() -> Schema:
-    stem = StemmingAnalyzer()
+    stem = make_analyzer()
     return Schema(
         doc_id=ID(stored=True, unique=True),
         kind=ID(stored=True),  # "question" or "article"
@@ -41,7 +44,20 @@ def make_schema() -> Schema:
         tags=TEXT(analyzer=stem, stored=True),
         tag_list=STORED(),
         description=TEXT(analyzer=stem, stored=True),
+        # Search reads three fields, not six: each query word costs one matcher per
+        # field, and Whoosh's matchers are where the time goes. `about` is what the
+        # article is about (title, tags, description); `text` is what the section says.
+        about=TEXT(analyzer=stem),
+        text=TEXT(analyzer=stem),
+        # Vocabulary groups found in the heading and page (ideas_head) and in the section
+        # text (ideas_text), expanded once at build time, so a query pays one term per
+        # idea instead of one per synonym. Names look like "royalti" or "bank_detail".
+        ideas_head=KEYWORD(scorable=True),
+        ideas_text=KEYWORD(scorable=True),
         last_reviewed=STORED(),
+        # Every word as written, for typo correction: a misspelling must be corrected
+        # before stemming, or "royalites" is stemmed into something no page contains.
+        spell=TEXT(analyzer=make_plain_analyzer(), spelling=True, phrase=False),
     )
 
 
@@ -56,7 +72,12 @@ class Manifest:
     questions: int
 
 
+def _ideas(vocabulary: Vocabulary, *texts: str) -> str:
+    return " ".join(vocabulary.ideas(stems(" ".join(texts))))
+
+
 def _write_documents(target: Path, pages: list[Page]) -> Manifest:
+    vocabulary = load_vocabulary()
     ix = whoosh_index.create_in(str(target), make_schema())
     questions = 0
     with ix.writer() as writer:  # a failure inside cancels the writer
@@ -67,6 +88,11 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
                 title=page.title, question=page.title, answer=page.description,
                 body=page.intro, tags=tags, tag_list=list(page.tags),
                 description=page.description,
+                spell=" ".join((page.title, page.description, page.intro, tags)),
+                about=" ".join((page.title, tags, page.description)),
+                text=page.intro,
+                ideas_head=_ideas(vocabulary, page.title, tags, page.description),
+                ideas_text=_ideas(vocabulary, page.intro),
                 last_reviewed=page.last_reviewed,
             )
             for section in page.sections:
@@ -76,6 +102,11 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
                     page=section.page, anchor=section.anchor, title=page.title,
                     question=section.question, answer=section.answer, body=section.body,
                     tags=tags, tag_list=list(page.tags), description=page.description,
+                    spell=" ".join((section.question, section.body)),
+                    about=" ".join((page.title, tags, page.description)),
+                    text=section.body,
+                    ideas_head=_ideas(vocabulary, section.question, page.title, tags, page.description),
+                    ideas_text=_ideas(vocabulary, section.body),
                     last_reviewed=page.last_reviewed,
                 )
     manifest = Manifest(

@@ -1,0 +1,65 @@
+"""How text becomes search terms: one analyzer for the index and for queries."""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.support.charset import accent_map
+
+# Function words and chat filler carry no topic. Kept out of the index and of queries.
+# Question words (how, why, when) go too: the heading "How do I join?" is about joining.
+EXTRA_STOP_WORDS = frozenset("""
+    i im i'm me my mine myself we our ours you your yours he him his she her hers they them
+    their theirs its it's what whats which who whom whose why how where when whenever
+    do does did doing done am is are was were be been being has have had having get got
+    gets getting would should could can cant cannot might must shall will wont
+    there here then than so just also even only very really actually like rn pls plz please
+    thanks thank thx hi hello hey dear morning afternoon evening good day yoh eish
+    about above after again against all any both each few more most other some such
+    no nor own same too into through during before below up down out off over under once
+    t s m d ll re ve don doesn didn isn wasn aren weren haven hasn hadn won wouldn
+    shouldn couldn u ur r ya yeah ok okay anyone someone something anything
+    one thing things way know want need tell explain help question ask asking
+    guys team sir madam
+""".split())
+STOP = frozenset(STOP_WORDS) | EXTRA_STOP_WORDS
+
+_TOKEN = r"\w+(?:\.\w+)*"
+
+
+def make_analyzer() -> Analyzer:
+    """Words -> lower case, accents folded, stop words dropped, stemmed."""
+    return (RegexTokenizer(_TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=STOP, minsize=1) | StemFilter(cachesize=50000))
+
+
+def make_plain_analyzer() -> Analyzer:
+    """Words as written (lower case, accents folded): for the spelling dictionary."""
+    return RegexTokenizer(_TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+ANALYZER = make_analyzer()
+PLAIN = make_plain_analyzer()
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed content words of `text`, in order (repeats kept)."""
+    return [token.text for token in ANALYZER(text)]
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of `text` as written, stop words included."""
+    return [token.text for token in PLAIN(text)]
+
+
+def is_stop(word: str) -> bool:
+    return word in STOP
+
+
+_NUMBERISH = re.compile(r"^\d")
+
+
+def is_numberish(word: str) -> bool:
+    return bool(_NUMBERISH.match(word))

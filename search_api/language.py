@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from collections.abc import Iterator
+
+from whoosh.analysis import Analyzer, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.acore import Token
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.support.charset import accent_map
 
-# Function words and chat filler carry no topic. Kept out of the index and of queries.
+# Function words and chat filler carry no topic. Particles stay ("take down", "sign up",
+# "pay out", "opt out"): they change what the verb means. Kept out of the index and of queries.
 # Question words (how, why, when) go too: the heading "How do I join?" is about joining.
 EXTRA_STOP_WORDS = frozenset("""
     i im i'm me my mine myself we our ours you your yours he him his she her hers they them
@@ -18,7 +22,7 @@ EXTRA_STOP_WORDS = frozenset("""
     there here then than so just also even only very really actually like rn pls plz please
     thanks thank thx hi hello hey dear morning afternoon evening good day yoh eish
     about above after again against all any both each few more most other some such
-    no nor own same too into through during before below up down out off over under once
+    no nor own same too into through during before below under once
     t s m d ll re ve don doesn didn isn wasn aren weren haven hasn hadn won wouldn
     shouldn couldn u ur r ya yeah ok okay anyone someone something anything
     one thing things way know want need tell explain help question ask asking
@@ -28,10 +32,40 @@ STOP = frozenset(STOP_WORDS) | EXTRA_STOP_WORDS
 
 _TOKEN = r"\w+(?:\.\w+)*"
 
+NEGATIONS = frozenset({"not", "never", "no", "t", "nothing", "without", "yet"})
+MONEY_WORDS = frozenset({"paid", "pay", "payment", "payments", "money", "royalties", "royalty", "cent", "cents"})
+
+
+class NegatedPaymentFilter(Filter):
+    """Adds "unpaid" where a negation comes shortly before a payment word.
+
+    "Why haven't I been paid?", "never got my money" and "no payment this time" all
+    mean the same thing, but stop words would leave only "paid". The extra token keeps
+    the meaning for the index and the query alike.
+    """
+
+    WINDOW = 4
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        since_negation = self.WINDOW + 1
+        for token in tokens:
+            if token.text in NEGATIONS:
+                since_negation = 0
+            else:
+                since_negation += 1
+            if token.text in MONEY_WORDS and since_negation <= self.WINDOW:
+                extra = token.copy()
+                yield token
+                extra.text = "unpaid"
+                yield extra
+                since_negation = self.WINDOW + 1
+                continue
+            yield token
+
 
 def make_analyzer() -> Analyzer:
     """Words -> lower case, accents folded, stop words dropped, stemmed."""
-    return (RegexTokenizer(_TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
+    return (RegexTokenizer(_TOKEN) | LowercaseFilter() | CharsetFilter(accent_map) | NegatedPaymentFilter()
             | StopFilter(stoplist=STOP, minsize=1) | StemFilter(cachesize=50000))
 
 

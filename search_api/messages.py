@@ -32,11 +32,15 @@ _FILLER = re.compile(
     r"(?:it'?s )?monday(?: morning)?)\b[\s\w,.!'-]{0,40}$",
     re.I,
 )
+_CONNECTOR = re.compile(r"^(?:(?:also|and|but|so|plus|then|now|secondly|thirdly|lastly|finally|another thing|"
+                        r"one more thing|oh and|ps|p\.s\.|btw|by the way)\b[\s,:.-]*)+", re.I)
 _ASKS = re.compile(
     r"\?|^(?:how|what|whats|what's|why|when|where|who|whom|which|can|could|do|does|did|is|are|was|were|"
     r"will|would|should|shall|am|may|must|has|have)\b|"
-    r"\b(?:i (?:want|need|would like|'d like) to (?:know|find out|understand)|please (?:explain|tell|advise|check)|"
-    r"tell me|explain|wondering|not sure (?:if|whether|how|what|why)|i don'?t (?:know|understand))\b",
+    r"\b(?:wants?|needs?|would like|'d like|trying) to (?:know|find out|understand|check|see)\b|"
+    r"\bhow (?:do|does|did|can|could|will|would|long|much|many|to)\b|"
+    r"\b(?:please (?:explain|tell|advise|check|help)|can you|could you|tell me|explain|wondering|"
+    r"not sure (?:if|whether|how|what|why)|i don'?t (?:know|understand))\b",
     re.I,
 )
 
@@ -76,7 +80,7 @@ def questions(message: str, limit: int = MAX_QUESTIONS) -> list[Question]:
         return [Question(text=message.strip(), context="")]
     if not is_long(message):
         return [Question(text=" ".join(kept), context="")]
-    asking = [i for i, s in enumerate(kept) if _ASKS.search(s)]
+    asking = [i for i, s in enumerate(kept) if _ASKS.search(_CONNECTOR.sub("", s))]
     if not asking:
         return [Question(text=" ".join(kept), context="")]
     # Prefer the questions that carry the most content words; keep message order.

@@ -41,6 +41,8 @@ CONTEXT_WEIGHT = 0.35
 MAX_CONCEPTS = 12  # per searched sentence: a question, not an essay
 ALL_WORDS_UP_TO = 6  # require every concept only for queries this short
 PROXIMITY_SLOP = 3
+COMMON_SHARE = 0.2  # a word in more than this share of sections is not required
+PAGE_PRIOR = 0.5  # how much the whole article's match lifts its questions
 FUSION_K = 8  # reciprocal rank fusion: small k trusts each list's top answers
 SNIPPET_CHARS = 300
 
@@ -188,32 +190,64 @@ def coverage(doc: dict, plan_: _Plan) -> float:
     return found / len(own)
 
 
+def _top(searcher: Searcher, query: wq.Query, kind: str = "question") -> list:
+    # Whoosh's top-N collector can drop the best document when phrase matchers sit
+    # inside a union (seen here: limit=3 missed a hit that limit=10 ranked first), so
+    # score every match (a few hundred at most) and cut the list ourselves.
+    return list(searcher.search(query, limit=None, filter=wq.Term("kind", kind)))
+
+
+def is_common(searcher: Searcher, concept: Concept) -> bool:
+    """A word most sections use ("song", "music") says little; don't insist on it."""
+    reader = searcher.reader()
+    questions = max(reader.doc_count(), 1)
+    return all(reader.doc_frequency("text", s) / questions > COMMON_SHARE for s in concept.typed)
+
+
+def page_weights(searcher: Searcher, parts: list[wq.Query]) -> dict[str, float]:
+    """How well each article as a whole (title, tags, description, intro) matches, 0 to 1."""
+    results = _top(searcher, wq.Or(parts), kind="article")
+    best = max((r.score for r in results), default=0.0) or 1.0
+    return {r["page"]: r.score / best for r in results}
+
+
 def rank(searcher: Searcher, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
-    """Hits for a plan, and whether every concept matched (the narrow first pass)."""
+    """Hits for a plan, and whether the narrow first pass (all key words) found any.
+
+    Tier one: questions matching every informative concept. Tier two, only when tier
+    one is short: questions matching any concept, more of them scoring more. Within a
+    tier, a question on an article that as a whole matches the query rises.
+    """
     if not plan_.concepts:
         return [], False
     parts = [concept_query(c, w) for c, w in zip(plan_.concepts, plan_.weights)]
     near = proximity_query([s for c in plan_.concepts for s in c.typed])
-    hits: list[Hit] = []
+    pages = page_weights(searcher, parts)
+
+    def ordered(results: list) -> list:
+        return sorted(results, key=lambda r: -r.score * (1 + PAGE_PRIOR * pages.get(r["page"], 0.0)))
+
+    chosen: list = []
     seen: set[int] = set()
-    all_matched = False
-    own = [p for p, w in zip(parts, plan_.weights) if w == 1.0]
-    if 1 < len(own) <= ALL_WORDS_UP_TO or len(own) == 1:
-        required = wq.And(own)
-        optional = [p for p, w in zip(parts, plan_.weights) if w != 1.0] + ([near] if near else [])
-        query = wq.AndMaybe(required, wq.Or(optional)) if optional else required
-        for r in searcher.search(query, limit=limit, filter=_ONLY_QUESTIONS, optimize=False):
+    own = [(c, p) for c, p, w in zip(plan_.concepts, parts, plan_.weights) if w == 1.0]
+    key = [p for c, p in own if not is_common(searcher, c)] or [p for _, p in own]
+    if len(key) <= ALL_WORDS_UP_TO:
+        optional = [p for p in parts if p not in key] + ([near] if near else [])
+        query = wq.AndMaybe(wq.And(key), wq.Or(optional)) if optional else wq.And(key)
+        for r in ordered(_top(searcher, query))[:limit]:
             seen.add(r.docnum)
-            hits.append(_hit(r.fields(), r.score, plan_))
-        all_matched = bool(hits)
-    if len(hits) < limit:
-        # Relax: any concept may match; matching more of them scores more.
+            chosen.append(r)
+    all_matched = bool(chosen)
+    if len(chosen) < limit:
         broad = wq.Or(parts, scale=0.9)
         query = wq.AndMaybe(broad, near) if near else broad
-        for r in searcher.search(query, limit=limit + len(seen), filter=_ONLY_QUESTIONS, optimize=False):
-            if r.docnum not in seen and len(hits) < limit:
+        for r in ordered(_top(searcher, query)):
+            if len(chosen) >= limit:
+                break
+            if r.docnum not in seen:
                 seen.add(r.docnum)
-                hits.append(_hit(r.fields(), r.score, plan_))
+                chosen.append(r)
+    hits = [_hit(r.fields(), r.score * (1 + PAGE_PRIOR * pages.get(r["page"], 0.0)), plan_) for r in chosen]
     return hits, all_matched
 
 

@@ -1,0 +1,127 @@
+"""The articles of the content plan: present, well-formed, plain, and indexed."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from datetime import date
+from pathlib import Path
+
+import pytest
+import textstat
+
+from search_api.sections import read_front_matter
+
+from .conftest import Built
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+# The fixed paths of the content plan: agents paste these URLs, so none may go missing.
+PLANNED = {
+    "start-here": ["what-we-do", "who-earns-what", "join", "glossary"],
+    "royalties": ["index", "performance", "mechanical", "needletime", "sync", "streaming", "youtube-and-social",
+                  "live-shows", "venues-and-businesses", "how-calculated", "foreign", "unclaimed"],
+    "registering": ["register-a-song", "split-sheets", "identifiers", "recordings", "cue-sheets",
+                    "covers-and-samples", "fix-a-registration", "beats-and-producers"],
+    "getting-paid": ["payment-dates", "read-your-statement", "missing-payment", "bank-details", "tax",
+                     "irregular-income", "after-death", "advances"],
+    "copyright": ["what-is-copyright", "how-long", "who-owns", "assign-or-license", "publishing-deals",
+                  "record-deals", "fair-use", "moral-rights", "protect-online"],
+    "law-changes": ["index", "copyright-amendment-bill", "performers-protection-bill", "what-changes-for-you",
+                    "reversion-25-years", "eu-dsm-directive", "us-music-modernization-act"],
+    "ai": ["ai-and-your-music", "ai-generated-songs"],
+    "help": ["contact", "complaints", "scams"],
+}
+PATHS = [f"{section}/{name}" for section, names in PLANNED.items() for name in names]
+LAW_SECTIONS = ("law-changes", "ai")
+STATUSES = {"proposed", "passed", "in force", "in court", "unclear"}
+NOT_QUESTIONS = {"sources", "see also"}
+
+
+def source(path: str) -> Path:
+    return DOCS / f"{path}.md"
+
+
+def headings(text: str) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(r"^## (.+?)\s*(?:\{#[^}]*\})?\s*$", text, re.M)]
+
+
+def body_for_grade(text: str) -> str:
+    """Body text as a reader meets it: no front matter, headings, link targets, macros or Sources."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    text = re.split(r"^## (?:Sources|See also)\s*$", text, flags=re.M)[0]
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    text = "\n".join(lines)
+    text = re.sub(r"\{\{[^}]*\}\}", "the society", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[*_`>|]", "", text)
+
+
+def grade(path: str) -> float:
+    return textstat.flesch_kincaid_grade(body_for_grade(source(path).read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_article_exists_with_front_matter(path: str) -> None:
+    assert source(path).is_file(), f"docs/{path}.md is missing"
+    meta = read_front_matter(source(path))
+    for key in ("title", "description", "last_reviewed", "tags"):
+        assert meta.get(key), f"docs/{path}.md: front matter has no {key}"
+    assert isinstance(meta["tags"], list) and all(isinstance(t, str) for t in meta["tags"])
+    assert len(str(meta["description"])) <= 160, f"docs/{path}.md: description over 160 characters"
+    assert isinstance(meta["last_reviewed"], date) and meta["last_reviewed"] <= date.today()
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p != "start-here/glossary"])
+def test_article_answers_4_to_10_questions(path: str) -> None:
+    found = [h for h in headings(source(path).read_text(encoding="utf-8")) if h.lower() not in NOT_QUESTIONS]
+    assert 4 <= len(found) <= 10, f"docs/{path}.md has {len(found)} questions"
+    for heading in found:
+        assert heading.endswith("?"), f"docs/{path}.md: '## {heading}' is not a question"
+
+
+def test_glossary_entries_are_questions_with_stable_ids() -> None:
+    text = source("start-here/glossary").read_text(encoding="utf-8")
+    entries = re.findall(r"^## .+\?\s*\{#[a-z0-9-]+\}\s*$", text, re.M)
+    assert len(entries) >= 40
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_reading_grade_is_8_or_lower(path: str) -> None:
+    assert grade(path) <= 8.0, f"docs/{path}.md reads at grade {grade(path):.1f}"
+
+
+def test_median_grade_is_7_or_lower() -> None:
+    assert statistics.median(grade(p) for p in PATHS) <= 7.0
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p.startswith(LAW_SECTIONS)])
+def test_law_articles_carry_status_as_of_and_sources(path: str) -> None:
+    text = source(path).read_text(encoding="utf-8")
+    meta = read_front_matter(source(path))
+    assert meta.get("status") in STATUSES, f"docs/{path}.md: status {meta.get('status')!r}"
+    assert isinstance(meta.get("as_of"), date) and meta["as_of"] <= date.today()
+    assert headings(text)[-1] == "Sources", f"docs/{path}.md does not end with ## Sources"
+    sources = text.split("## Sources", 1)[1]
+    assert len(re.findall(r"\]\(https?://", sources)) >= 2, f"docs/{path}.md: fewer than two linked sources"
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p.startswith(LAW_SECTIONS)])
+def test_law_pages_show_status_and_as_of_before_the_text(built: Built, path: str) -> None:
+    page = path.removesuffix("index").rstrip("/") + "/"
+    html = (built.site_dir / page / "index.html").read_text(encoding="utf-8")
+    meta = read_front_matter(source(path))
+    banner = html.find('id="law-status"')
+    assert banner != -1, f"/{page} does not show its status"
+    assert html.find("<h2", banner) > banner, "the status must come before the first question"
+    assert meta["as_of"].isoformat() in html[banner:banner + 600]
+
+
+def test_every_planned_question_is_in_the_index(built: Built) -> None:
+    indexed = {p.page: p for p in built.pages}
+    for path in PATHS:
+        page = path.removesuffix("index").rstrip("/") + "/"
+        assert page in indexed, f"/{page} is not in the index"
+        text = source(path).read_text(encoding="utf-8")
+        questions = [h for h in headings(text) if h.lower() not in NOT_QUESTIONS]
+        assert len(indexed[page].sections) == len(questions), f"/{page}: not every question is indexed"

@@ -1,0 +1,131 @@
+"""Search that understands creators: vocabulary, typos, long messages, ranking."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from whoosh.index import Index
+
+from search_api import messages
+from search_api.index import LiveIndex
+from search_api.language import stems
+from search_api.search import answer_questions, find
+from search_api.vocabulary import VocabularyError, load, parse
+
+from .conftest import Built
+
+
+@pytest.fixture(scope="module")
+def ix(built: Built) -> Index:
+    return LiveIndex(built.settings.index_dir).get()[0]
+
+
+# --- vocabulary -----------------------------------------------------------------------
+
+def test_vocabulary_file_parses_and_joins_creators_words() -> None:
+    vocab = load()
+    concepts = vocab.concepts(stems("needle time from my PRO"))
+    assert concepts[0].typed == tuple(stems("needle time"))
+    assert tuple(stems("neighbouring rights")) in concepts[0].alternatives
+    assert tuple(stems("collecting society")) in concepts[1].alternatives
+
+
+def test_vocabulary_errors_name_the_line() -> None:
+    with pytest.raises(VocabularyError, match=r"vocabulary.txt:3: a group needs at least two words"):
+        parse("# comment\n\nlonely\n")
+    with pytest.raises(VocabularyError, match=r":1: 'the' is only common words"):
+        parse("the, royalty\n")
+
+
+def test_a_synonym_finds_the_page_that_uses_the_other_word(ix: Index) -> None:
+    # Nobody writes "pay-out" in the articles; creators do.
+    pages = [h.page for h in find(ix, "needle time pay-out", limit=3).hits]
+    assert "royalties/needletime/" in pages
+
+
+# --- typos ----------------------------------------------------------------------------
+
+def test_a_misspelling_is_corrected_and_said(ix: Index) -> None:
+    outcome = find(ix, "mechnical royalty")
+    assert outcome.suggestion == "mechanical royalty"
+    assert outcome.hits[0].page == "royalties/mechanical/"
+
+
+def test_a_known_word_is_never_corrected(ix: Index) -> None:
+    assert find(ix, "needletime split").suggestion is None
+    assert find(ix, "royalites").suggestion is None  # creators' spelling, in the tags on purpose
+
+
+# --- ranking --------------------------------------------------------------------------
+
+def test_adding_words_narrows_to_questions_with_all_of_them(ix: Index) -> None:
+    broad = find(ix, "tax", limit=10).hits
+    narrow = find(ix, "tax foreign", limit=3).hits
+    assert {h.page for h in broad} != {h.page for h in narrow}
+    assert narrow[0].page in ("royalties/foreign/", "getting-paid/tax/")
+
+
+def test_nonsense_is_not_confident_but_still_answered_when_near(ix: Index) -> None:
+    assert not find(ix, "zxqv blorp").confident
+    outcome = find(ix, "zxqv blorp royalties")
+    assert outcome.hits  # a near answer exists, so it is listed
+
+
+# --- long messages --------------------------------------------------------------------
+
+ESSAY = (
+    "Good morning team, hope you are well. I'm really stressed. I changed banks in August and sent the new "
+    "account details by e-mail, but nobody replied and the December payment never came. Why haven't I been "
+    "paid? Also, my late father was a songwriter and my mother wants to know how his royalties can be paid "
+    "to the family now. Thanks, Thandi"
+)
+
+
+def test_greetings_and_sign_offs_are_dropped() -> None:
+    found = messages.questions(ESSAY)
+    texts = " ".join(q.text for q in found)
+    assert "Good morning" not in texts and "Thanks" not in texts
+    assert any("paid?" in q.text for q in found)
+    assert len(found) == 2
+
+
+def test_a_short_message_is_one_question() -> None:
+    assert [q.text for q in messages.questions("hi, when do I get paid?")] == ["when do I get paid?"]
+
+
+def test_each_question_of_an_essay_finds_its_own_answer(ix: Index) -> None:
+    results, _ = answer_questions(ix, ESSAY, limit=3)
+    assert len(results) == 2
+    first = {h.page for h in results[0].outcome.hits}
+    second = {h.page for h in results[1].outcome.hits}
+    assert first & {"getting-paid/missing-payment/", "getting-paid/bank-details/"}
+    assert "getting-paid/after-death/" in second
+
+
+def test_an_essay_finds_both_answers_in_one_list(ix: Index) -> None:
+    pages = [h.page for h in find(ix, ESSAY, limit=6).hits]
+    assert "getting-paid/after-death/" in pages
+    assert {"getting-paid/missing-payment/", "getting-paid/bank-details/"} & set(pages)
+
+
+# --- over HTTP ------------------------------------------------------------------------
+
+def test_api_reports_the_correction(client: httpx.Client) -> None:
+    body = client.get("/api/search", params={"q": "mechnical royalty"}).json()
+    assert body["suggestion"] == "mechanical royalty"
+    assert body["results"][0]["page"] == "royalties/mechanical/"
+
+
+def test_api_says_when_it_is_not_confident(client: httpx.Client) -> None:
+    assert client.get("/api/search", params={"q": "who collects mechanical royalties"}).json()["confident"]
+    assert not client.get("/api/search", params={"q": "zxqv blorp"}).json()["confident"]
+
+
+def test_api_handles_a_pasted_essay(client: httpx.Client) -> None:
+    body = client.get("/api/search", params={"q": ESSAY, "limit": 6}).json()
+    assert "getting-paid/after-death/" in [r["page"] for r in body["results"]]
+
+
+def test_api_finds_a_synonym(client: httpx.Client) -> None:
+    body = client.get("/api/search", params={"q": "ISWC work code", "limit": 3}).json()
+    assert body["results"][0]["page"] == "registering/identifiers/"

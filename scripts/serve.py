@@ -1,4 +1,10 @@
-"""Serve the site at / and the API under /api/ from one process (HOST, PORT)."""
+"""Serve the site at / and the API under /api/ (HOST, PORT; WORKERS for production).
+
+Every setting comes from the environment (see README, "For operators"). With
+WORKERS=1 (the default, `make run`) one process serves; with WORKERS=2 or more,
+uvicorn starts that many worker processes and restarts any that die: the production
+start, meant to sit behind a reverse proxy (set TRUSTED_PROXIES and SITE_URL).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,23 @@ import sys
 import uvicorn
 
 from search_api.app import create_app
+from search_api.serving import APP_FACTORY, server_options
 from search_api.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
+    argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="Settings are environment variables: HOST, PORT, WORKERS, ...",
+    ).parse_args(argv)
     settings = Settings()
-    app = create_app(settings)
     base = f"http://{settings.host}:{settings.port}"
     print(f"Site:     {base}/\nAPI:      {base}/api/search?q=royalties\nAPI docs: {base}/api/docs\n"
-          "Press Ctrl-C to stop.", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+          f"Workers:  {settings.workers}\nPress Ctrl-C to stop.", flush=True)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **server_options(settings))
+    else:
+        # Workers are separate processes: each imports the factory and reads the environment.
+        uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **server_options(settings))
     return 0
 
 

@@ -12,13 +12,17 @@ from urllib.parse import urljoin
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
 from whoosh import query as wq
 
 from search_api import models
+from search_api.admin import register_admin
+from search_api.api_docs import register_api_docs
 from search_api.index import IndexError_, LiveIndex
 from search_api.search import Hit, search
+from search_api.openapi import install_error_docs
+from search_api.security import harden
 from search_api.settings import Settings
+from search_api.site_files import SiteFiles
 
 log = logging.getLogger("search_api")
 
@@ -157,7 +161,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="Creator-rights help centre API",
         description="Search the help centre's questions and get deep links ready to paste.",
         version="1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api_docs.py from local files
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -170,13 +174,17 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"detail": _validation_message(error)}, status_code=422)
 
     app.include_router(router)
+    register_admin(app, settings)
+    register_api_docs(app)
     _mount_site(app, settings.site_dir)
+    harden(app, settings)
+    install_error_docs(app)
     return app
 
 
 def _mount_site(app: FastAPI, site_dir: Path) -> None:
     if (site_dir / "index.html").is_file():
-        app.mount("/", StaticFiles(directory=site_dir, html=True), name="site")
+        app.mount("/", SiteFiles(directory=site_dir, html=True), name="site")
         return
     log.error("no built site at %s; run `make site`", site_dir)
 

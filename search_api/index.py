@@ -8,11 +8,12 @@ index or the new one, never half of each.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -70,6 +71,9 @@ class Manifest:
     built_at: str
     articles: int
     questions: int
+    # File name -> sha256 of every index file, checked when the index is opened: a
+    # truncated or overwritten segment still opens, then fails the first search.
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def _ideas(vocabulary: Vocabulary, *texts: str) -> str:
@@ -113,9 +117,29 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         articles=len(pages),
         questions=questions,
+        files=fingerprints(target),
     )
     (target / MANIFEST).write_text(json.dumps(manifest.__dict__), encoding="utf-8")
     return manifest
+
+
+def fingerprints(target: Path) -> dict[str, str]:
+    """sha256 of each file Whoosh wrote into `target` (the empty write lock aside)."""
+    return {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(target.iterdir())
+        if f.is_file() and f.name != MANIFEST and not f.name.endswith("WRITELOCK")
+    }
+
+
+def check_files(target: Path, manifest: Manifest) -> None:
+    """Raise IndexError_ naming the first index file that is missing or not as written."""
+    for name, digest in manifest.files.items():
+        path = target / name
+        if not path.is_file():
+            raise IndexError_(f"{path} is missing")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise IndexError_(f"{path} is damaged (it changed after the index was built)")
 
 
 def validate(target: Path, pages: list[Page]) -> None:
@@ -184,6 +208,7 @@ class LiveIndex:
             try:
                 ix = whoosh_index.open_dir(str(target))
                 manifest = Manifest(**json.loads((target / MANIFEST).read_text(encoding="utf-8")))
+                check_files(target, manifest)
             except Exception as error:  # whoosh raises many kinds on a damaged index
                 raise IndexError_(f"index at {target} cannot be opened ({error}); run `make index`") from error
             # Old Index objects are left to the garbage collector: a request that is

@@ -50,3 +50,11 @@ class Health(BaseModel):
 
 class ErrorMessage(BaseModel):
     detail: str
+
+
+class Reindexed(BaseModel):
+    status: str = Field(description='"ok" when the new index is live')
+    articles: int
+    questions: int
+    index_built_at: str
+    seconds: float = Field(description="How long the rebuild took")

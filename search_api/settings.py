@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +43,44 @@ class Settings(BaseSettings):
     feedback_per_minute: int = Field(default=20, ge=0)
     # Opens the admin endpoints (/api/admin/...); empty means they answer 404.
     admin_token: str = Field(default="", repr=False)
+    # Requests a minute one client may send to /api/; 0 turns the limit off, for the
+    # project's own load tests only. A support agent pasting all morning sends far fewer.
+    rate_limit_per_minute: int = Field(default=300, ge=0)
+    # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is
+    # believed; the rate limit then keys on the address they forwarded for.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    # Browser origins (comma-separated, e.g. https://crm.example.org) allowed to call the API.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # Server processes for `python -m scripts.serve`; 2 or more is the production start.
+    workers: int = Field(default=1, ge=1, le=64)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            try:
+                ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in value:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+                raise ValueError(f"CORS_ORIGINS: {origin!r} is not an origin like https://crm.example.org")
+        # Browsers send the origin without a trailing slash.
+        return tuple(origin.rstrip("/") for origin in value)
 
     @field_validator("site_url")
     @classmethod

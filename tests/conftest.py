@@ -17,7 +17,10 @@ from scripts.build_index import build_site
 from search_api.app import create_app
 from search_api.index import build_index
 from search_api.sections import Page, load_pages
+from search_api.serving import server_options
 from search_api.settings import ROOT, Settings
+
+ADMIN_TOKEN = "test-admin-token"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     port = free_port()
     settings = Settings(
         site_dir=work / "site", index_dir=work / "index", port=port, site_url=f"http://127.0.0.1:{port}/",
+        # The suite is its own load test; test_limits.py starts servers with the limit on.
+        rate_limit_per_minute=0, admin_token=ADMIN_TOKEN,
     )
     build_site(settings, settings.site_dir)
     pages = load_pages(settings.site_dir, settings.docs_dir)
@@ -50,7 +55,9 @@ class ServerThread:
     """The real app under uvicorn in a thread, on its own port."""
 
     def __init__(self, settings: Settings) -> None:
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")
+        # The production options, but the test process keeps its own logging (caplog).
+        options = {**server_options(settings), "host": "127.0.0.1", "log_config": None, "log_level": "warning"}
+        config = uvicorn.Config(create_app(settings), **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.base_url = f"http://127.0.0.1:{settings.port}"

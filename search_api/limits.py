@@ -1,0 +1,173 @@
+"""Per-client limits on the API: requests a minute, and the size of a request body.
+
+Both are ASGI middlewares that answer before the app runs, so every endpoint under
+/api/ is covered, including ones added later. The counts live in the process: with
+several workers each keeps its own, so a client may get up to WORKERS times the limit;
+that is still a few hundred a minute, and a reverse proxy can limit in front.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from typing import Sequence
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+API_PREFIX = "/api/"
+MAX_TRACKED_CLIENTS = 10_000  # past this, clients with a full allowance are forgotten
+MAX_BODY_BYTES = 64 * 1024  # the largest honest request (a feedback comment) is under 4 KiB
+
+
+def _parse_ip(text: str) -> IPv4Address | IPv6Address | None:
+    try:
+        return ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+class TrustedProxies:
+    """The reverse proxies whose X-Forwarded-For we believe (TRUSTED_PROXIES)."""
+
+    def __init__(self, networks: Sequence[str]) -> None:
+        self.networks = tuple(ip_network(n, strict=False) for n in networks)
+
+    def __contains__(self, address: str) -> bool:
+        ip = _parse_ip(address)
+        return ip is not None and any(ip in network for network in self.networks)
+
+
+def client_address(scope: Scope, trusted: TrustedProxies) -> str:
+    """The address a request came from: the peer, or behind trusted proxies the forwarded one.
+
+    X-Forwarded-For is read from the right, skipping our own proxies, because only
+    the entries they appended can be believed; anything further left the client wrote.
+    """
+    peer = scope["client"][0] if scope.get("client") else "unknown"
+    if peer not in trusted:
+        return peer
+    forwarded = ",".join(Headers(scope=scope).getlist("x-forwarded-for"))
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if _parse_ip(hop) is None:
+            break  # garbage in the header: fall back to the last proxy we trust
+        if hop not in trusted:
+            return hop
+    return hops[0] if hops and _parse_ip(hops[0]) is not None else peer
+
+
+@dataclass
+class _Allowance:
+    tokens: float
+    updated: float
+
+
+class RateLimiter:
+    """A token bucket per client: `per_minute` requests at once, refilled at per_minute/60 a second."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.per_second = per_minute / 60
+        self.clients: dict[str, _Allowance] = {}
+
+    def wait_s(self, client: str, now: float) -> float:
+        """Take one request from `client`'s allowance: 0 if allowed, else seconds until it would be."""
+        allowance = self.clients.get(client)
+        if allowance is None:
+            if len(self.clients) >= MAX_TRACKED_CLIENTS:
+                self._forget_idle(now)
+            allowance = self.clients[client] = _Allowance(float(self.per_minute), now)
+        allowance.tokens = min(self.per_minute, allowance.tokens + (now - allowance.updated) * self.per_second)
+        allowance.updated = now
+        if allowance.tokens >= 1:
+            allowance.tokens -= 1
+            return 0.0
+        return (1 - allowance.tokens) / self.per_second
+
+    def _forget_idle(self, now: float) -> None:
+        for client, allowance in list(self.clients.items()):
+            if allowance.tokens + (now - allowance.updated) * self.per_second >= self.per_minute:
+                del self.clients[client]
+
+
+async def _send_error(send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RateLimit:
+    """ASGI middleware: 429 with Retry-After once a client has used its allowance on /api/."""
+
+    def __init__(self, app: ASGIApp, per_minute: int, trusted_proxies: Sequence[str]) -> None:
+        self.app = app
+        self.limiter = RateLimiter(per_minute)
+        self.trusted = TrustedProxies(trusted_proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        wait_s = self.limiter.wait_s(client_address(scope, self.trusted), time.monotonic())
+        if wait_s <= 0:
+            await self.app(scope, receive, send)
+            return
+        retry_after = max(1, math.ceil(wait_s))
+        await _send_error(
+            send, 429,
+            f"Too many requests from your address: the limit is {self.limiter.per_minute} a minute. "
+            f"Try again in {retry_after} s.",
+            {"Retry-After": str(retry_after)},
+        )
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over `max_bytes` on /api/, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await _send_error(send, 413, self._message())
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def noted_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, noted_send)
+        except _TooLarge:
+            if not started:
+                await _send_error(send, 413, self._message())
+
+    def _message(self) -> str:
+        return f"The request body is larger than {self.max_bytes // 1024} KiB."
+
+
+class _TooLarge(Exception):
+    """Raised inside the app's receive when a streamed body passes the limit."""

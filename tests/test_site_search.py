@@ -1,0 +1,77 @@
+"""The site's search box in a real browser: the API when it is there, Material's own when not."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from .conftest import Built, ServerThread, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def static_site(built: Built) -> Iterator[str]:
+    """The built site on a plain static file server: hosted without the API."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built.site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def type_in_search(page: Page, text: str) -> None:
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").fill("")
+    page.locator(".md-search__input").press_sequentially(text, delay=20)
+
+
+def test_search_box_asks_the_api_and_links_to_the_question(browser: Browser, server: ServerThread) -> None:
+    page = browser.new_page()
+    api_calls: list[str] = []
+    index_downloads: list[str] = []
+    page.on("request", lambda r: api_calls.append(r.url) if "/api/search" in r.url else None)
+    page.on("request", lambda r: index_downloads.append(r.url) if "search_index.json" in r.url else None)
+    page.goto(f"{server.base_url}/royalties/")
+    page.wait_for_selector("html[data-search-api=on]")
+    type_in_search(page, "mechnical royalty")
+    first = page.wait_for_selector(".md-search-result__item[data-api] a")
+    href = first.get_attribute("href") or ""
+    assert api_calls, "the search box did not ask the API"
+    assert "Showing results for" in page.locator(".md-search-result__meta").inner_text()
+    assert not index_downloads, "with the API there, the page must not download the whole index"
+    target = urlsplit(href)
+    assert target.fragment
+    page.goto(href)
+    assert page.locator(f"[id='{target.fragment}']").count() == 1
+    page.close()
+
+
+def test_without_the_api_material_search_still_works(browser: Browser, static_site: str) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{static_site}/royalties/")
+    type_in_search(page, "needletime")
+    page.wait_for_selector(".md-search-result__item a", timeout=15000)
+    assert page.locator(".md-search-result__item[data-api]").count() == 0
+    assert page.locator("html[data-search-api=on]").count() == 0
+    assert not errors, errors
+    page.close()

@@ -31,6 +31,11 @@ run: index
 serve: $(VENV)/.installed
 	$(PY) -m scripts.serve
 
+## The editors' report: failed searches, questions with the most "No" answers, articles
+## due for review. REPORT_ARGS="--format csv" (or html, --days 30, --rows 50) for more.
+report: $(VENV)/.installed
+	$(PY) -m scripts.report $(REPORT_ARGS)
+
 ## Headless Chromium for the page tests (Debian's package; never a downloaded build).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

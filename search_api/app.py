@@ -17,8 +17,10 @@ from whoosh import query as wq
 from search_api import models
 from search_api.admin import register_admin
 from search_api.api_docs import register_api_docs
+from search_api.feedback import register_feedback
 from search_api.index import IndexError_, LiveIndex
 from search_api.search import Hit, search
+from search_api.search_log import SearchLogDep
 from search_api.openapi import install_error_docs
 from search_api.security import harden
 from search_api.settings import Settings
@@ -85,10 +87,13 @@ ERRORS = {422: {"model": models.ErrorMessage}, 503: {"model": models.ErrorMessag
 
 
 @router.get("/search", responses=ERRORS)
-def search_questions(q: QueryDep, live: IndexDep, settings: SettingsDep, limit: Limit = 5) -> models.SearchResponse:
+def search_questions(
+    q: QueryDep, live: IndexDep, settings: SettingsDep, searches: SearchLogDep, limit: Limit = 5,
+) -> models.SearchResponse:
     """Questions that answer `q`, best first, each with a deep link ready to paste."""
     ix, _ = live.get()
     hits = search(ix, q, limit=limit)
+    searches.record("search", q, hits, confident=None)  # the confident flag is not in this response yet
     return models.SearchResponse(
         query=q, total=len(hits), results=[_result(h, settings) for h in hits], suggestion=None,
     )
@@ -175,6 +180,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(router)
     register_admin(app, settings)
+    register_feedback(app, settings)
     register_api_docs(app)
     _mount_site(app, settings.site_dir)
     harden(app, settings)

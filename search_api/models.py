@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 
 class SearchResult(BaseModel):
@@ -58,3 +61,83 @@ class Reindexed(BaseModel):
     questions: int
     index_built_at: str
     seconds: float = Field(description="How long the rebuild took")
+
+
+# --- feedback: "Did this answer your question?" ---------------------------------------
+
+FeedbackReason = Literal["unclear", "wrong_or_out_of_date", "did_not_answer", "broken_link"]
+FEEDBACK_REASONS: tuple[str, ...] = get_args(FeedbackReason)
+MAX_COMMENT_CHARS = 500
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    page: str = Field(max_length=300, description="The article's path, e.g. royalties/mechanical/")
+    anchor: str = Field(min_length=1, max_length=200, description="The question heading's id on that page")
+    helpful: bool = Field(description="true for Yes, false for No")
+    reason: FeedbackReason | None = Field(
+        default=None, validate_default=True, description="Why it did not help; required when helpful is false",
+    )
+    comment: str | None = Field(
+        default=None, max_length=MAX_COMMENT_CHARS,
+        description="Optional. E-mail addresses, phone and ID numbers are removed before it is stored.",
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_only_with_no(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        helpful = info.data.get("helpful")
+        if helpful is False and reason is None:
+            choices = ", ".join(FEEDBACK_REASONS)
+            raise PydanticCustomError("reason_missing", f"required when helpful is false: one of {choices}")
+        if helpful is True and reason is not None:
+            raise PydanticCustomError(
+                "reason_unexpected", "only for answers that did not help: leave it out when helpful is true",
+            )
+        return reason
+
+
+class FeedbackReceipt(BaseModel):
+    recorded: bool = True
+
+
+class FeedbackQuestions(BaseModel):
+    page: str
+    anchors: list[str] = Field(description="Ids of the page's questions that take feedback, in page order")
+    reasons: list[str] = Field(description="The values `reason` accepts")
+    max_comment_chars: int
+
+
+# --- the agent desk: a creator's message -> answers and replies to paste -------------
+
+class ReplyPublic(BaseModel):
+    text: str = Field(description="Ready to paste: greeting, the article's answer, then its link")
+    length: int = Field(description="Counted the way the channel counts: on x every link counts 23")
+    limit: int | None = Field(description="The channel's limit; null for e-mail, which has none")
+
+
+class AnswerCard(BaseModel):
+    question: str = Field(description="The question heading")
+    title: str = Field(description="The article's title")
+    url: str = Field(description="Absolute deep link to the question, ready to paste")
+    page: str
+    anchor: str
+    answer: str = Field(description="The article's own one-sentence answer")
+    reply: ReplyPublic
+
+
+class AnsweredQuestion(BaseModel):
+    text: str = Field(description="The sentence of the message it answers")
+    confident: bool = Field(description="False when no page answers it well: the cards are only the nearest")
+    cards: list[AnswerCard]
+    fallback_reply: ReplyPublic | None = Field(
+        description="When not confident: says there is no page yet and how to reach a person; else null",
+    )
+
+
+class AnswerResponse(BaseModel):
+    query: str
+    channel: str
+    suggestion: str | None = Field(default=None, description="The corrected query when a misspelling was corrected")
+    questions: list[AnsweredQuestion] = Field(description="One for a few words; up to three for a long message")

@@ -36,8 +36,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     port = free_port()
     settings = Settings(
         site_dir=work / "site", index_dir=work / "index", port=port, site_url=f"http://127.0.0.1:{port}/",
+        feedback_db=work / "feedback.sqlite3",  # never the checkout's var/
         # The suite is its own load test; test_limits.py starts servers with the limit on.
         rate_limit_per_minute=0, admin_token=ADMIN_TOKEN,
+        feedback_per_minute=0,  # test_feedback_api.py starts its own server with it on
     )
     build_site(settings, settings.site_dir)
     pages = load_pages(settings.site_dir, settings.docs_dir)

@@ -16,16 +16,15 @@ How a query is read:
 
 from __future__ import annotations
 
-import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from whoosh import query as wq
 from whoosh.index import Index
-from whoosh.searching import Searcher
 
 from search_api import messages
+from search_api.corpus import Corpus, corpus_for
 from search_api.language import is_numberish, is_stop, stems, words
 from search_api.vocabulary import Concept, Vocabulary, load
 
@@ -35,7 +34,6 @@ FIELD_BOOSTS: dict[str, float] = {
     "about": 1.5,  # the article's title, tags and description
     "text": 1.0,  # the section's answer and body
 }
-STRONG_FIELDS = ("question", "tags", "title", "answer", "description")
 SYNONYM_WEIGHT = 0.6
 CONTEXT_WEIGHT = 0.35
 MAX_CONCEPTS = 12  # per searched sentence: a question, not an essay
@@ -43,11 +41,11 @@ ALL_WORDS_UP_TO = 6  # require every concept only for queries this short
 PROXIMITY_SLOP = 3
 COMMON_SHARE = 0.2  # a word in more than this share of sections is not required
 PAGE_PRIOR = 0.5  # how much the whole article's match lifts its questions
+COORDINATION = 0.9  # a question missing one of the query's ideas keeps 90% of its score
 FUSION_K = 8  # reciprocal rank fusion: small k trusts each list's top answers
 SNIPPET_CHARS = 300
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_ONLY_QUESTIONS = wq.Term("kind", "question")
 
 
 @dataclass(frozen=True)
@@ -89,64 +87,103 @@ def vocabulary() -> Vocabulary:
 
 # --- spelling -------------------------------------------------------------------------
 
-def correct(searcher: Searcher, text: str, vocab: Vocabulary) -> str | None:
+def correct(ix: Index, corpus: Corpus, text: str, vocab: Vocabulary) -> str | None:
     """The text with unknown words replaced by the index's nearest word, or None."""
-    reader = searcher.reader()
-    corrector = searcher.corrector("spell")
-    changed = False
-    result = text
+    unknown = []
     for word in dict.fromkeys(words(text)):
         if len(word) < 4 or is_stop(word) or is_numberish(word) or not word.isalpha():
             continue
-        if reader.frequency("spell", word) > 0 or vocab.knows(stems(word)[0] if stems(word) else word):
+        word_stems = stems(word)
+        if corpus.df("spell", word) or (word_stems and vocab.knows(word_stems[0])):
             continue
-        # Typos rarely touch the first letter; requiring it keeps the search of the
-        # dictionary to a few milliseconds.
-        suggestions = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 5 else 2, prefix=1)
-        if suggestions and suggestions[0] != word:
-            result = re.sub(rf"(?i)\b{re.escape(word)}\b", suggestions[0], result)
-            changed = True
-    return result if changed else None
-
-
-# --- query building -------------------------------------------------------------------
-
-def _field_query(name: str, seq: tuple[str, ...], boost: float) -> wq.Query:
-    if len(seq) == 1:
-        return wq.Term(name, seq[0], boost=boost)
-    return wq.Phrase(name, list(seq), slop=1, boost=boost)
-
-
-def concept_query(concept: Concept, weight: float) -> wq.Query:
-    """The concept as typed in any field, or its vocabulary group (weaker)."""
-    options = [_field_query(f, concept.typed, b * weight) for f, b in FIELD_BOOSTS.items()]
-    for group in vocabulary().group_ids(concept.typed):
-        options.append(wq.Term("ideas_head", group, boost=FIELD_BOOSTS["question"] * weight * SYNONYM_WEIGHT))
-        options.append(wq.Term("ideas_text", group, boost=FIELD_BOOSTS["text"] * weight * SYNONYM_WEIGHT))
-    return wq.Or(options)
-
-
-def proximity_query(query_stems: list[str]) -> wq.Query | None:
-    pairs = [(a, b) for a, b in zip(query_stems, query_stems[1:]) if a != b][:4]
-    if not pairs:
+        unknown.append(word)
+    if not unknown:
         return None
-    return wq.Or([
-        wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP, boost=boost)
-        for a, b in pairs for f, boost in (("question", 1.0), ("text", 0.5))
-    ])
+    result = text
+    with ix.searcher() as searcher:
+        corrector = searcher.corrector("spell")
+        for word in unknown:
+            # Typos rarely touch the first letter; requiring it keeps the search of the
+            # dictionary to a few milliseconds.
+            suggestions = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 5 else 2, prefix=1)
+            if suggestions and suggestions[0] != word:
+                result = re.sub(rf"(?i)\b{re.escape(word)}\b", suggestions[0], result)
+    return result if result != text else None
 
 
-def plan(searcher: Searcher, text: str, context: str = "") -> _Plan:
+# --- scoring --------------------------------------------------------------------------
+
+def phrase_frequencies(corpus: Corpus, name: str, seq: tuple[str, ...], slop: int) -> dict[int, int]:
+    """docnum -> how often the words occur in order, each within `slop` of the last."""
+    if len(seq) == 1:
+        return {d: p.freq for d, p in corpus.postings(name, seq[0]).items()}
+    lists = [corpus.postings(name, s) for s in seq]
+    docs = set(lists[0]).intersection(*lists[1:])
+    found: dict[int, int] = {}
+    for doc in docs:
+        count = 0
+        for start in lists[0][doc].positions:
+            position = start
+            for postings in lists[1:]:
+                following = [q for q in postings[doc].positions if position < q <= position + 1 + slop]
+                if not following:
+                    break
+                position = following[0]
+            else:
+                count += 1
+        if count:
+            found[doc] = count
+    return found
+
+
+def concept_scores(corpus: Corpus, concept: Concept, weight: float) -> dict[int, float]:
+    """BM25F of one concept in every document that has it: as typed, or its group (weaker).
+
+    Creators' questions share their ideas ("royalties", "paid", "samro"), so each
+    concept's scores are kept with the corpus and reused; callers must not modify them.
+    """
+    key = (concept.typed, weight)
+    cached = corpus.memo.get(key)
+    if cached is not None:
+        return cached
+    scores: dict[int, float] = defaultdict(float)
+    for name, boost in FIELD_BOOSTS.items():
+        found = phrase_frequencies(corpus, name, concept.typed, slop=1)
+        idf = corpus.idf(len(found))
+        for doc, freq in found.items():
+            scores[doc] += boost * weight * corpus.bm25(name, doc, freq, idf)
+    for group in vocabulary().group_ids(concept.typed):
+        for name, boost in (("ideas_head", FIELD_BOOSTS["question"]), ("ideas_text", FIELD_BOOSTS["text"])):
+            postings = corpus.postings(name, group)
+            idf = corpus.idf(len(postings))
+            for doc, posting in postings.items():
+                scores[doc] += boost * weight * SYNONYM_WEIGHT * corpus.bm25(name, doc, posting.freq, idf)
+    corpus.remember(key, dict(scores))
+    return corpus.memo[key]
+
+
+def proximity_scores(corpus: Corpus, query_stems: list[str]) -> dict[int, float]:
+    """Extra score where neighbouring query words stand near each other in a section."""
+    pairs = [(a, b) for a, b in zip(query_stems, query_stems[1:]) if a != b][:4]
+    scores: dict[int, float] = defaultdict(float)
+    for pair in pairs:
+        for name, boost in (("question", 1.0), ("text", 0.5)):
+            found = phrase_frequencies(corpus, name, pair, slop=PROXIMITY_SLOP)
+            idf = corpus.idf(len(found))
+            for doc, freq in found.items():
+                scores[doc] += boost * corpus.bm25(name, doc, freq, idf)
+    return scores
+
+
+def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
     """Concepts to search for: the question's own words first, then context words."""
     vocab = vocabulary()
-    reader = searcher.reader()
 
     def known(concept: Concept) -> bool:
         # A word no page contains (a name, a station) cannot help rank; drop it
         # unless the vocabulary knows another way to say it.
         return bool(concept.alternatives) or all(
-            reader.doc_frequency("text", s) or reader.doc_frequency("about", s) or reader.doc_frequency("question", s)
-            for s in concept.typed
+            corpus.df("text", s) or corpus.df("about", s) or corpus.df("question", s) for s in concept.typed
         )
 
     own_stems = stems(text)
@@ -156,8 +193,7 @@ def plan(searcher: Searcher, text: str, context: str = "") -> _Plan:
         seen = {c.typed for c in own}
         extra = [c for c in _dedupe(vocab.concepts(stems(context))) if c.typed not in seen and known(c)]
         # Rare words say the most about what the context is about.
-        n = max(reader.doc_count(), 1)
-        extra.sort(key=lambda c: -math.log(n / (1 + max(reader.doc_frequency("text", s) for s in c.typed))))
+        extra.sort(key=lambda c: max(corpus.df("text", s) for s in c.typed))
         own += extra[:4]
         weights += [CONTEXT_WEIGHT] * len(extra[:4])
     return _Plan(concepts=own, weights=weights, stems=own_stems)
@@ -172,46 +208,32 @@ def _dedupe(concepts: list[Concept]) -> list[Concept]:
 
 # --- ranking --------------------------------------------------------------------------
 
-def _hit(doc: dict, score: float, plan_: _Plan) -> Hit:
+def _hit(corpus: Corpus, docnum: int, score: float, plan_: _Plan) -> Hit:
+    doc = corpus.stored(docnum)
+    derived = corpus.derived(docnum)
     return Hit(
         page=doc["page"], anchor=doc["anchor"], title=doc["title"], question=doc["question"],
-        answer=doc["answer"], snippet=snippet(doc["body"], plan_.stems),
-        score=round(float(score), 4), coverage=coverage(doc, plan_),
+        answer=doc["answer"], snippet=best_sentences(derived.sentences, set(plan_.stems)),
+        score=round(float(score), 4), coverage=coverage(derived.strong, plan_),
     )
 
 
-def coverage(doc: dict, plan_: _Plan) -> float:
+def coverage(strong: frozenset[str], plan_: _Plan) -> float:
     """Share of the question's own concepts found in the heading, tags, title or answer."""
     own = [c for c, w in zip(plan_.concepts, plan_.weights) if w == 1.0]
     if not own:
         return 0.0
-    strong = set(stems(" ".join(str(doc.get(f, "")) for f in STRONG_FIELDS)))
     found = sum(1 for c in own if any(set(alt) <= strong for alt in (c.typed, *c.alternatives)))
     return found / len(own)
 
 
-def _top(searcher: Searcher, query: wq.Query, kind: str = "question") -> list:
-    # Whoosh's top-N collector can drop the best document when phrase matchers sit
-    # inside a union (seen here: limit=3 missed a hit that limit=10 ranked first), so
-    # score every match (a few hundred at most) and cut the list ourselves.
-    return list(searcher.search(query, limit=None, filter=wq.Term("kind", kind)))
-
-
-def is_common(searcher: Searcher, concept: Concept) -> bool:
+def is_common(corpus: Corpus, concept: Concept) -> bool:
     """A word most sections use ("song", "music") says little; don't insist on it."""
-    reader = searcher.reader()
-    questions = max(reader.doc_count(), 1)
-    return all(reader.doc_frequency("text", s) / questions > COMMON_SHARE for s in concept.typed)
+    questions = max(len(corpus.questions), 1)
+    return all(corpus.df("text", s) / questions > COMMON_SHARE for s in concept.typed)
 
 
-def page_weights(searcher: Searcher, parts: list[wq.Query]) -> dict[str, float]:
-    """How well each article as a whole (title, tags, description, intro) matches, 0 to 1."""
-    results = _top(searcher, wq.Or(parts), kind="article")
-    best = max((r.score for r in results), default=0.0) or 1.0
-    return {r["page"]: r.score / best for r in results}
-
-
-def rank(searcher: Searcher, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
+def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
     """Hits for a plan, and whether the narrow first pass (all key words) found any.
 
     Tier one: questions matching every informative concept. Tier two, only when tier
@@ -220,34 +242,45 @@ def rank(searcher: Searcher, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]
     """
     if not plan_.concepts:
         return [], False
-    parts = [concept_query(c, w) for c, w in zip(plan_.concepts, plan_.weights)]
-    near = proximity_query([s for c in plan_.concepts for s in c.typed])
-    pages = page_weights(searcher, parts)
+    per_concept = [concept_scores(corpus, c, w) for c, w in zip(plan_.concepts, plan_.weights)]
+    near = proximity_scores(corpus, [s for c in plan_.concepts for s in c.typed])
 
-    def ordered(results: list) -> list:
-        return sorted(results, key=lambda r: -r.score * (1 + PAGE_PRIOR * pages.get(r["page"], 0.0)))
+    totals: dict[int, float] = defaultdict(float, near)
+    matched: dict[int, int] = defaultdict(int)
+    for scores in per_concept:
+        for doc, value in scores.items():
+            totals[doc] += value
+            matched[doc] += 1
 
-    chosen: list = []
-    seen: set[int] = set()
-    own = [(c, p) for c, p, w in zip(plan_.concepts, parts, plan_.weights) if w == 1.0]
-    key = [p for c, p in own if not is_common(searcher, c)] or [p for _, p in own]
+    def total(doc: int) -> float:
+        return totals[doc]
+
+    article_scores = {corpus.page[d]: total(d) for d in corpus.articles}
+    best_article = max(article_scores.values(), default=0.0) or 1.0
+
+    def final(doc: int, base: float) -> float:
+        return base * (1 + PAGE_PRIOR * article_scores.get(corpus.page[doc], 0.0) / best_article)
+
+    is_question = corpus.kind
+    chosen: list[tuple[int, float]] = []
+    own = [i for i, w in enumerate(plan_.weights) if w == 1.0]
+    key = [i for i in own if not is_common(corpus, plan_.concepts[i])] or own
     if len(key) <= ALL_WORDS_UP_TO:
-        optional = [p for p in parts if p not in key] + ([near] if near else [])
-        query = wq.AndMaybe(wq.And(key), wq.Or(optional)) if optional else wq.And(key)
-        for r in ordered(_top(searcher, query))[:limit]:
-            seen.add(r.docnum)
-            chosen.append(r)
+        docs = set(per_concept[key[0]]).intersection(*(per_concept[i] for i in key[1:]))
+        tier = [(d, final(d, total(d))) for d in docs if is_question[d] == "question"]
+        chosen = sorted(tier, key=lambda pair: -pair[1])[:limit]
     all_matched = bool(chosen)
     if len(chosen) < limit:
-        broad = wq.Or(parts, scale=0.9)
-        query = wq.AndMaybe(broad, near) if near else broad
-        for r in ordered(_top(searcher, query)):
-            if len(chosen) >= limit:
-                break
-            if r.docnum not in seen:
-                seen.add(r.docnum)
-                chosen.append(r)
-    hits = [_hit(r.fields(), r.score * (1 + PAGE_PRIOR * pages.get(r["page"], 0.0)), plan_) for r in chosen]
+        taken = {d for d, _ in chosen}
+        parts = len(per_concept)
+        tier = []
+        for d, count in matched.items():
+            if d in taken or is_question[d] != "question":
+                continue
+            # Matching more of the question's ideas counts for more (coordination).
+            tier.append((d, final(d, total(d) * COORDINATION ** (parts - count))))
+        chosen += sorted(tier, key=lambda pair: -pair[1])[: limit - len(chosen)]
+    hits = [_hit(corpus, d, score, plan_) for d, score in chosen]
     return hits, all_matched
 
 
@@ -274,37 +307,35 @@ def fuse(rankings: list[list[Hit]], limit: int) -> list[Hit]:
 
 # --- entry points ---------------------------------------------------------------------
 
-def _search_one(searcher: Searcher, text: str, context: str, limit: int) -> Outcome:
-    plan_ = plan(searcher, text, context)
-    hits, all_matched = rank(searcher, plan_, limit)
+def _search_one(corpus: Corpus, text: str, context: str, limit: int) -> Outcome:
+    plan_ = plan(corpus, text, context)
+    hits, all_matched = rank(corpus, plan_, limit)
     return Outcome(hits=hits, confident=is_confident(hits, all_matched))
 
 
 def answer_questions(ix: Index, text: str, limit: int = 5, max_questions: int = messages.MAX_QUESTIONS
                      ) -> tuple[list[QuestionOutcome], str | None]:
     """Each question the message asks, with its own ranked hits; plus a typo suggestion."""
-    with ix.searcher() as searcher:
-        suggestion = correct(searcher, text, vocabulary()) if not messages.is_long(text) else None
-        query_text = suggestion or text
-        found = messages.questions(query_text, limit=max_questions)
-        results = [QuestionOutcome(q.text, _search_one(searcher, q.text, q.context, limit)) for q in found]
-        return results, suggestion
+    corpus = corpus_for(ix)
+    suggestion = correct(ix, corpus, text, vocabulary()) if not messages.is_long(text) else None
+    found = messages.questions(suggestion or text, limit=max_questions)
+    results = [QuestionOutcome(q.text, _search_one(corpus, q.text, q.context, limit)) for q in found]
+    return results, suggestion
 
 
 def find(ix: Index, text: str, limit: int = 5) -> Outcome:
     """One ranked list for any text: a few words or a whole pasted message."""
-    with ix.searcher() as searcher:
-        vocab = vocabulary()
-        if not messages.is_long(text):
-            suggestion = correct(searcher, text, vocab)
-            outcome = _search_one(searcher, suggestion or text, "", limit)
-            return replace(outcome, suggestion=suggestion)
-        found = messages.questions(text)
-        outcomes = [_search_one(searcher, q.text, q.context, limit) for q in found]
-        # The message as a whole, by its rarest words, catches what no single sentence says.
-        gist = _search_one(searcher, " ".join(q.text for q in found), " ".join(q.context for q in found), limit)
-        hits = fuse([o.hits for o in outcomes] + [gist.hits], limit)
-        return Outcome(hits=hits, confident=any(o.confident for o in outcomes) or gist.confident)
+    corpus = corpus_for(ix)
+    if not messages.is_long(text):
+        suggestion = correct(ix, corpus, text, vocabulary())
+        outcome = _search_one(corpus, suggestion or text, "", limit)
+        return replace(outcome, suggestion=suggestion)
+    found = messages.questions(text)
+    outcomes = [_search_one(corpus, q.text, q.context, limit) for q in found]
+    # The message as a whole, by its rarest words, catches what no single sentence says.
+    gist = _search_one(corpus, " ".join(q.text for q in found), " ".join(q.context for q in found), limit)
+    hits = fuse([o.hits for o in outcomes] + [gist.hits], limit)
+    return Outcome(hits=hits, confident=any(o.confident for o in outcomes) or gist.confident)
 
 
 def search(ix: Index, text: str, limit: int = 5) -> list[Hit]:
@@ -315,14 +346,18 @@ def search(ix: Index, text: str, limit: int = 5) -> list[Hit]:
 
 def snippet(body: str, query_stems: list[str], limit: int = SNIPPET_CHARS) -> str:
     """Plain text around the matched words, at most `limit` characters."""
-    wanted = set(query_stems)
-    sentences = _SENTENCE.split(body) if body else []
+    sentences = tuple((s, frozenset(stems(s))) for s in _SENTENCE.split(body) if s)
+    return best_sentences(sentences, set(query_stems), limit)
+
+
+def best_sentences(sentences: tuple[tuple[str, frozenset[str]], ...], wanted: set[str],
+                   limit: int = SNIPPET_CHARS) -> str:
+    """The sentence with most query words and those after it, at most `limit` characters."""
     if not sentences:
         return ""
-    counts = [len(wanted & set(stems(s))) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (counts[i], -i))
-    text = sentences[best]
-    for extra in sentences[best + 1:]:
+    best = max(range(len(sentences)), key=lambda i: (len(wanted & sentences[i][1]), -i))
+    text = sentences[best][0]
+    for extra, _ in sentences[best + 1:]:
         if len(text) + 1 + len(extra) > limit:
             break
         text += " " + extra

@@ -33,8 +33,9 @@ serve: $(VENV)/.installed
 
 ## The editors' report: failed searches, questions with the most "No" answers, articles
 ## due for review. REPORT_ARGS="--format csv" (or html, --days 30, --rows 50) for more.
+## Silent (@), so `make report REPORT_ARGS="--format csv" > report.csv` holds only the CSV.
 report: $(VENV)/.installed
-	$(PY) -m scripts.report $(REPORT_ARGS)
+	@$(PY) -m scripts.report $(REPORT_ARGS)
 
 ## Headless Chromium for the page tests (Debian's package; never a downloaded build).
 browser:

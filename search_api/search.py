@@ -187,16 +187,23 @@ def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
         )
 
     own_stems = stems(text)
-    own = [c for c in _dedupe(vocab.concepts(own_stems)) if known(c)][:MAX_CONCEPTS]
+    own = [c for c in _dedupe(vocab.concepts(own_stems)) if known(c) and not _bare_number(c)][:MAX_CONCEPTS]
     weights = [1.0] * len(own)
     if context:
         seen = {c.typed for c in own}
-        extra = [c for c in _dedupe(vocab.concepts(stems(context))) if c.typed not in seen and known(c)]
+        extra = [c for c in _dedupe(vocab.concepts(stems(context)))
+                 if c.typed not in seen and known(c) and not _bare_number(c)]
         # Rare words say the most about what the context is about.
         extra.sort(key=lambda c: max(corpus.df("text", s) for s in c.typed))
         own += extra[:4]
         weights += [CONTEXT_WEIGHT] * len(extra[:4])
     return _Plan(concepts=own, weights=weights, stems=own_stems)
+
+
+def _bare_number(concept: Concept) -> bool:
+    # "2009", "4", "15": years and amounts in a message say little about the topic,
+    # unless the vocabulary knows them as part of a phrase ("25 years").
+    return not concept.alternatives and all(is_numberish(s) for s in concept.typed)
 
 
 def _dedupe(concepts: list[Concept]) -> list[Concept]:
@@ -266,6 +273,8 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
     own = [i for i, w in enumerate(plan_.weights) if w == 1.0]
     key = [i for i in own if not is_common(corpus, plan_.concepts[i])] or own
     if len(key) <= ALL_WORDS_UP_TO:
+        # Dropping the most common key idea when no question has them all was tried
+        # and ranked worse than going straight to the coordinated any-match tier.
         docs = set(per_concept[key[0]]).intersection(*(per_concept[i] for i in key[1:]))
         tier = [(d, final(d, total(d))) for d in docs if is_question[d] == "question"]
         chosen = sorted(tier, key=lambda pair: -pair[1])[:limit]

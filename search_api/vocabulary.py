@@ -65,6 +65,23 @@ class Vocabulary:
         return any(stem in member for member in self.members)
 
 
+def inflections(word: str) -> list[str]:
+    """Common English endings of a word, so "flip" also covers "flipped" and "flipping".
+
+    The stemmer joins most of these already, but not all ("flipped" stems to "flipp").
+    """
+    if " " in word or not word.isalpha() or len(word) < 3:
+        return []
+    forms = [word + "s", word + "es", word + "ed", word + "ing", word + "er"]
+    if word.endswith("e"):
+        forms += [word + "d", word[:-1] + "ing"]
+    if word.endswith("y"):
+        forms += [word[:-1] + "ies", word[:-1] + "ied"]
+    if word[-1] not in "aeiouwxy" and word[-2] in "aeiou":
+        forms += [word + word[-1] + "ed", word + word[-1] + "ing", word + word[-1] + "er"]
+    return forms
+
+
 def parse(text: str, source: str = "vocabulary.txt") -> Vocabulary:
     groups: list[tuple[tuple[str, ...], ...]] = []
     members: dict[tuple[str, ...], set[int]] = {}
@@ -84,6 +101,10 @@ def parse(text: str, source: str = "vocabulary.txt") -> Vocabulary:
                 )
             if key not in group:
                 group.append(key)
+            for form in inflections(phrase.lower()):
+                variant = tuple(stems(form))
+                if variant and variant not in group:
+                    group.append(variant)
         for key in group:
             members.setdefault(key, set()).add(len(groups))
         groups.append(tuple(group))

@@ -1,0 +1,27 @@
+"""Relevance floor on our own creator queries (written blind to the search code).
+
+A regression guard, not a target to tune to: the numbers are printed by
+`python -m scripts.eval_search tests/data/creator-queries.jsonl`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scripts.eval_search import DEPTH, load_cases, measure
+from search_api.index import LiveIndex
+from search_api.search import find
+
+from .conftest import Built
+
+QUERIES = Path(__file__).parent / "data" / "creator-queries.jsonl"
+
+
+def test_search_finds_the_right_article_for_creators_questions(built: Built) -> None:
+    ix, _ = LiveIndex(built.settings.index_dir).get()
+    cases = load_cases(QUERIES)
+    assert len(cases) >= 80
+    table, _, _ = measure(cases, lambda q: [h.page for h in find(ix, q, limit=DEPTH * 3).hits])
+    assert table["all"]["S@3"] >= 0.90, table["all"]
+    assert table["all"]["MRR"] >= 0.80, table["all"]
+    assert table["essay"]["S@3"] >= 0.85, table["essay"]

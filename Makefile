@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test site index serve check ledger report bench clean browser
+.PHONY: run test site index serve check ledger preview report bench clean browser
 
 # The environment is rebuilt only when pyproject.toml changes, so a second
 # `make run` starts in seconds.
@@ -30,6 +30,27 @@ run: index
 ## Serve what is already built.
 serve: $(VENV)/.installed
 	$(PY) -m scripts.serve
+
+## The editors' report: failed searches, questions with the most "No" answers, articles
+## due for review. REPORT_ARGS="--format csv" (or html, --days 30, --rows 50) for more.
+## Silent (@), so `make report REPORT_ARGS="--format csv" > report.csv` holds only the CSV.
+report: $(VENV)/.installed
+	@$(PY) -m scripts.report $(REPORT_ARGS)
+
+## Check every article: one line per problem (file:line: what is wrong — how to fix it).
+## Builds the site in a temporary folder to check links and published links; exit 1 on an error.
+check: $(VENV)/.installed
+	$(PY) -m scripts.check_content
+
+## Add the site's current page and question links to published-links.txt; never removes one.
+ledger: $(VENV)/.installed
+	$(PY) -m scripts.update_ledger
+
+## Preview while you write: http://127.0.0.1:$(PREVIEW_PORT)/ reloads when you save a file.
+## Not strict, so a broken link shows as a warning here instead of stopping the preview.
+PREVIEW_PORT ?= 8001
+preview: $(VENV)/.installed
+	$(PY) -m mkdocs serve --no-strict --livereload -a 127.0.0.1:$(PREVIEW_PORT)
 
 ## The editors' report: failed searches, questions with the most "No" answers, articles
 ## due for review. REPORT_ARGS="--format csv" (or html, --days 30, --rows 50) for more.

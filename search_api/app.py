@@ -19,6 +19,7 @@ from search_api.admin import register_admin
 from search_api.api_docs import register_api_docs
 from search_api.feedback import register_feedback
 from search_api.index import IndexError_, LiveIndex
+from search_api.resolve import router as resolve_router
 from search_api.search import Hit, search
 from search_api.search_log import SearchLogDep
 from search_api.openapi import install_error_docs
@@ -179,6 +180,7 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"detail": _validation_message(error)}, status_code=422)
 
     app.include_router(router)
+    app.include_router(resolve_router)  # old links -> where they land now
     register_admin(app, settings)
     register_feedback(app, settings)
     register_api_docs(app)

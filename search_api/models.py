@@ -55,6 +55,18 @@ class ErrorMessage(BaseModel):
     detail: str
 
 
+class ResolvedLink(BaseModel):
+    url: str = Field(description="The link that was asked about, as given")
+    current_url: str = Field(description="Where it lands now: the link to paste from today on")
+    page: str = Field(description="The page it lands on, e.g. help/scams/")
+    anchor: str = Field(description="The id of the question heading it lands on; empty for the top of the page")
+    title: str = Field(description="The article's title")
+    question: str | None = Field(default=None, description="The question it lands on; null for the top of a page")
+    answer: str | None = Field(default=None, description="That question's one-sentence answer")
+    page_moved: bool = Field(description="The page has moved; the old address redirects to the new one")
+    anchor_renamed: bool = Field(description="The question was renamed; its old anchor still lands on it")
+
+
 class Reindexed(BaseModel):
     status: str = Field(description='"ok" when the new index is live')
     articles: int

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Holds one directory per index build and a `current` symlink to the live one.
     index_dir: Path = ROOT / "var" / "index"
     mkdocs_config: Path = ROOT / "mkdocs.yml"
+    # Every page and question link ever published (`make ledger`); builds keep them landing.
+    ledger_file: Path = ROOT / "published-links.txt"
     # Longest accepted query: a pasted e-mail fits, a pasted book does not.
     max_query_chars: int = Field(default=8000, ge=100)
     # Readers' feedback and the record of searches (SQLite, created on first use).

@@ -97,7 +97,6 @@ def _switch(request: Request) -> LiveIndex:
 
 
 def register_admin(app: FastAPI, settings: Settings) -> None:
-    """Add the admin routes, only when ADMIN_TOKEN is set (otherwise they are 404)."""
+    """Add the admin routes; without ADMIN_TOKEN they answer 404 and are left out of the docs."""
     app.state.reindex_lock = threading.Lock()
-    if settings.admin_token:
-        app.include_router(router)
+    app.include_router(router, include_in_schema=bool(settings.admin_token))

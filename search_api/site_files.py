@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 
+from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
@@ -48,6 +49,9 @@ class SiteFiles(StaticFiles):
         self._policies: dict[tuple[str, int, int], str] = {}
 
     async def get_response(self, path: str, scope: Scope) -> Response:
+        if path == "api" or path.startswith("api/"):
+            # Not the site's 404 page or a 405: an unknown API address answers in JSON.
+            raise HTTPException(404, "There is no such API endpoint; /api/docs lists them all.")
         # Not file_response: StaticFiles sends 404.html without passing through it.
         response = await super().get_response(path, scope)
         if isinstance(response, FileResponse) and response.stat_result is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from search_api.index import build_index
 from search_api.sections import load_pages
 from search_api.settings import Settings
+from search_api.vocabulary import VocabularyError
 
 KEEP_SITE_BUILDS = 3
 
@@ -77,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     index_started = time.perf_counter()
     pages = load_pages(settings.site_dir, settings.docs_dir)
-    target = build_index(pages, settings.index_dir)
+    try:
+        target = build_index(pages, settings.index_dir)
+    except VocabularyError as error:
+        print(f"The search vocabulary has a problem; the live index is unchanged.\n{error}", file=sys.stderr)
+        return 1
     questions = sum(len(p.sections) for p in pages)
     size = sum(f.stat().st_size for f in target.iterdir())
     print(f"index built in {time.perf_counter() - index_started:.1f} s: {len(pages)} articles, "

@@ -14,11 +14,13 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 from whoosh.index import Index
 from whoosh.reading import IndexReader, TermNotFound
 
 from search_api.language import stems
+from search_api.vocabulary import VOCABULARY_FILE, Vocabulary, load
 
 MEMO_ENTRIES = 20_000
 K1 = 1.2
@@ -47,6 +49,9 @@ class Corpus:
 
     def __init__(self, ix: Index) -> None:
         self._lock = threading.Lock()  # Whoosh's file reads are not safe across threads
+        folder = getattr(ix.storage, "folder", None)
+        built_with = Path(folder) / VOCABULARY_FILE.name if folder else None
+        self.vocabulary: Vocabulary = load(built_with if built_with and built_with.is_file() else VOCABULARY_FILE)
         self._reader: IndexReader = ix.reader()
         reader = self._reader
         self.size = reader.doc_count_all()

@@ -24,7 +24,7 @@ from search_api.language import make_analyzer, make_plain_analyzer
 
 from search_api.language import stems
 from search_api.sections import Page
-from search_api.vocabulary import Vocabulary, load as load_vocabulary
+from search_api.vocabulary import VOCABULARY_FILE, Vocabulary, load as load_vocabulary
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -81,7 +81,10 @@ def _ideas(vocabulary: Vocabulary, *texts: str) -> str:
 
 
 def _write_documents(target: Path, pages: list[Page]) -> Manifest:
-    vocabulary = load_vocabulary()
+    # The vocabulary travels with the index it was expanded into, so a query always
+    # uses the same groups as the build, whatever happens to the file afterwards.
+    vocabulary = load_vocabulary(VOCABULARY_FILE)  # a bad line stops the build here, named
+    shutil.copyfile(VOCABULARY_FILE, target / VOCABULARY_FILE.name)
     ix = whoosh_index.create_in(str(target), make_schema())
     questions = 0
     with ix.writer() as writer:  # a failure inside cancels the writer

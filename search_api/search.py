@@ -19,14 +19,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from whoosh.index import Index
 
 from search_api import messages
 from search_api.corpus import Corpus, corpus_for
 from search_api.language import is_numberish, is_stop, stems, words
-from search_api.vocabulary import Concept, Vocabulary, load
+from search_api.vocabulary import Concept, Vocabulary
 
 # The question heading and the tags say what a section is about; the body only mentions.
 FIELD_BOOSTS: dict[str, float] = {
@@ -78,11 +77,6 @@ class _Plan:
     concepts: list[Concept]
     weights: list[float]
     stems: list[str] = field(default_factory=list)
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    return load()
 
 
 # --- spelling -------------------------------------------------------------------------
@@ -152,7 +146,7 @@ def concept_scores(corpus: Corpus, concept: Concept, weight: float) -> dict[int,
         idf = corpus.idf(len(found))
         for doc, freq in found.items():
             scores[doc] += boost * weight * corpus.bm25(name, doc, freq, idf)
-    for group in vocabulary().group_ids(concept.typed):
+    for group in corpus.vocabulary.group_ids(concept.typed):
         for name, boost in (("ideas_head", FIELD_BOOSTS["question"]), ("ideas_text", FIELD_BOOSTS["text"])):
             postings = corpus.postings(name, group)
             idf = corpus.idf(len(postings))
@@ -177,7 +171,7 @@ def proximity_scores(corpus: Corpus, query_stems: list[str]) -> dict[int, float]
 
 def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
     """Concepts to search for: the question's own words first, then context words."""
-    vocab = vocabulary()
+    vocab = corpus.vocabulary
 
     def known(concept: Concept) -> bool:
         # A word no page contains (a name, a station) cannot help rank; drop it
@@ -326,7 +320,7 @@ def answer_questions(ix: Index, text: str, limit: int = 5, max_questions: int = 
                      ) -> tuple[list[QuestionOutcome], str | None]:
     """Each question the message asks, with its own ranked hits; plus a typo suggestion."""
     corpus = corpus_for(ix)
-    suggestion = correct(ix, corpus, text, vocabulary()) if not messages.is_long(text) else None
+    suggestion = correct(ix, corpus, text, corpus.vocabulary) if not messages.is_long(text) else None
     found = messages.questions(suggestion or text, limit=max_questions)
     results = [QuestionOutcome(q.text, _search_one(corpus, q.text, q.context, limit)) for q in found]
     return results, suggestion
@@ -336,7 +330,7 @@ def find(ix: Index, text: str, limit: int = 5) -> Outcome:
     """One ranked list for any text: a few words or a whole pasted message."""
     corpus = corpus_for(ix)
     if not messages.is_long(text):
-        suggestion = correct(ix, corpus, text, vocabulary())
+        suggestion = correct(ix, corpus, text, corpus.vocabulary)
         outcome = _search_one(corpus, suggestion or text, "", limit)
         return replace(outcome, suggestion=suggestion)
     found = messages.questions(text)

@@ -116,4 +116,5 @@ def parse(text: str, source: str = "vocabulary.txt") -> Vocabulary:
 
 
 def load(path: Path = VOCABULARY_FILE) -> Vocabulary:
-    return parse(path.read_text(encoding="utf-8"), source=str(path.name))
+    source = f"search_api/{path.name}" if path == VOCABULARY_FILE else str(path)
+    return parse(path.read_text(encoding="utf-8"), source=source)

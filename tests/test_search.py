@@ -37,6 +37,24 @@ def test_vocabulary_errors_name_the_line() -> None:
         parse("the, royalty\n")
 
 
+def test_a_bad_vocabulary_line_stops_the_build_and_keeps_the_live_index(
+    built: Built, tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scripts import build_index as script
+    from search_api import index as index_module
+    from search_api.index import current_target
+
+    bad = tmp_path / "vocabulary.txt"
+    bad.write_text("royalty, royalties\nlonely\n", encoding="utf-8")
+    monkeypatch.setattr(index_module, "VOCABULARY_FILE", bad)
+    monkeypatch.setenv("SITE_DIR", str(built.site_dir))
+    monkeypatch.setenv("INDEX_DIR", str(built.settings.index_dir))
+    before = current_target(built.settings.index_dir)
+    assert script.main(["--no-site"]) == 1
+    assert f"{bad}:2: a group needs at least two words" in capsys.readouterr().err
+    assert current_target(built.settings.index_dir) == before
+
+
 def test_a_synonym_finds_the_page_that_uses_the_other_word(ix: Index) -> None:
     # Nobody writes "pay-out" in the articles; creators do.
     pages = [h.page for h in find(ix, "needle time pay-out", limit=3).hits]

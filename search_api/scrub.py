@@ -16,7 +16,8 @@ PHONE = "[phone]"
 NUMBER = "[number]"
 NAME = "[name]"
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# The local part takes every character RFC 5322 allows ("o'brien+fees=2@...", "a/b@...").
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # A South African ID number is 13 digits (YYMMDD SSSS C A Z), often written 6-4-3.
 _SA_ID = re.compile(r"(?<![\w])\d{6}[ -]?\d{4}[ -]?\d{3}(?![\w])")
 # Any run of digits with the separators people type in phone and account numbers.

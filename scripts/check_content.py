@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         print(problem)
     line = summary(problems, len(files))
     if new_links:
-        line += f" {new_links} new links are not in the ledger yet: run make ledger when you publish."
+        links = "1 new link is" if new_links == 1 else f"{new_links} new links are"
+        line += f" {links} not in the ledger yet: run make ledger when you publish."
     print(line)
     return 1 if any(p.is_error for p in problems) else 0
 

@@ -184,6 +184,7 @@ def ledger_problems(entries: list[LedgerEntry], site_dir: Path, docs_dir: Path, 
                     ledger_shown: str) -> list[Problem]:
     """One problem per published page that is gone and per question link that no longer lands."""
     problems, lost_pages = [], set()
+    published = {e.link for e in entries}
     for entry in entries:
         if entry.page in lost_pages or land(site_dir, entry.page, entry.anchor) is not None:
             continue
@@ -192,7 +193,7 @@ def ledger_problems(entries: list[LedgerEntry], site_dir: Path, docs_dir: Path, 
             lost_pages.add(entry.page)
             problems.append(_lost_page(entry, ledger_shown))
         else:
-            problems.append(_lost_question(entry, page.page, site_dir, docs_dir, base_dir, ledger_shown))
+            problems.append(_lost_question(entry, page.page, site_dir, docs_dir, base_dir, ledger_shown, published))
     return problems
 
 
@@ -204,12 +205,15 @@ def _lost_page(entry: LedgerEntry, ledger_shown: str) -> Problem:
 
 
 def _lost_question(entry: LedgerEntry, page: str, site_dir: Path, docs_dir: Path, base_dir: Path,
-                   ledger_shown: str) -> Problem:
+                   ledger_shown: str, published: set[str]) -> Problem:
     source = source_file(docs_dir, page)
     shown, line = (os_relative(source, base_dir), _front_matter_line(source, "anchor_redirects")) if source \
         else (ledger_shown, entry.line)
     built = site_dir / page / "index.html"
-    scores = ranked(entry, page_questions(built.read_text(encoding="utf-8")), {}) if built.is_file() else []
+    questions = page_questions(built.read_text(encoding="utf-8")) if built.is_file() else []
+    # A renamed question has a link that was never published: suggest those first.
+    unpublished = [q for q in questions if f"/{page}#{q.anchor}" not in published]
+    scores = ranked(entry, unpublished or questions, {})
     guess = scores[0][1] if scores else "new-anchor"
     question = f' ("{entry.question}")' if entry.question else ""
     return error(shown, line, f"the published link {entry.link}{question} no longer lands on a question",

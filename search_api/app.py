@@ -183,6 +183,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(resolve_router)  # old links -> where they land now
     register_admin(app, settings)
     register_feedback(app, settings)
+    from search_api.desk import register_desk  # desk.py builds on this module's dependencies
+
+    register_desk(app, settings)
     register_api_docs(app)
     _mount_site(app, settings.site_dir)
     harden(app, settings)

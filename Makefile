@@ -58,6 +58,11 @@ preview: $(VENV)/.installed
 report: $(VENV)/.installed
 	@$(PY) -m scripts.report $(REPORT_ARGS)
 
+## The production server under load, and build times at 1x, 10x and 100x the content.
+## Prints numbers, never fails on them. BENCH_ARGS="--seconds 3 --sizes 1,10" is quicker.
+bench: $(VENV)/.installed-test
+	$(PY) -m scripts.bench $(BENCH_ARGS)
+
 ## Headless Chromium for the page tests (Debian's package; never a downloaded build).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -21,6 +21,7 @@ import yaml
 
 from scripts.problems import Problem, error, warning
 from scripts.readability import MAX_SENTENCE_WORDS, grade, long_sentences
+from search_api.report import add_months, review_months
 
 LAW_FOLDERS = ("law-changes/", "ai/")
 STATUSES = ("proposed", "passed", "in force", "in court", "unclear")
@@ -28,7 +29,6 @@ OTHER_HEADINGS = ("Sources", "See also")  # the only `##` headings that need not
 HOME_PAGE = "index.md"  # a list of links under section headings: no questions, no sentences
 MAX_DESCRIPTION_CHARS = 160
 WARN_GRADE, MAX_GRADE = 8.0, 10.0
-REVIEW_MONTHS, LAW_REVIEW_MONTHS = 12, 6
 FILLER = {
     r"we apologi[sz]e for any inconvenience": "say what went wrong and what happens next",
     r"please be patient": "say when they will hear from us instead",
@@ -248,7 +248,7 @@ def review_due(source: Source, today: date) -> list[Problem]:
     reviewed = as_date(source.front.get("last_reviewed")) if source.front else None
     if reviewed is None or reviewed > today:
         return []
-    months = LAW_REVIEW_MONTHS if source.is_law else REVIEW_MONTHS
+    months = review_months(source.relative)  # the same periods as `make report`
     due = add_months(reviewed, months)
     if due > today:
         return []
@@ -257,17 +257,6 @@ def review_due(source: Source, today: date) -> list[Problem]:
                     f"review due since {due.isoformat()} (last reviewed {reviewed.isoformat()}; "
                     f"{kind} are reviewed every {months} months)",
                     "check the facts and sources, then set last_reviewed to the day you checked", due=due)]
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):  # 31 August + 6 months is 28 or 29 February
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 # --- settings ({{ ... }}) ------------------------------------------------------------------

@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         site_dir = build_site(settings, Path(temp) / "site")
         try:
             added, total = record_site(site_dir, docs_dir_of(args.config), args.ledger)
-        except yaml.YAMLError as bad:
-            print(f"An article's front matter is not valid YAML ({bad}); run make check to find it.", file=sys.stderr)
+        except (yaml.YAMLError, ValueError) as bad:  # YAML raises ValueError for a date like 2026-13-01
+            reason = " ".join(str(bad).split())
+            print(f"An article's front matter cannot be read ({reason}); run make check to find it.", file=sys.stderr)
             return 1
     print(f"{args.ledger}: added {added} links; it now holds {total}.")
     return 0

@@ -73,11 +73,15 @@ def current_report(request: Request, days: int | None, rows: int, today: date) -
     return build_report(settings, store, _loaded_index(request), today, days=days, rows=rows)
 
 
+_TEXT = {"schema": {"type": "string"}}
+
+
 @router.get(
     "/report",
-    response_class=HTMLResponse,
+    response_class=Response,  # the media type is the format's, documented below
     responses={
-        200: {"description": "The report", "content": {"text/csv": {}, "text/plain": {}}},
+        200: {"description": "The report: HTML, or CSV or plain text on request",
+              "content": {"text/html": _TEXT, "text/csv": _TEXT, "text/plain": _TEXT}},
         401: {"model": models.ErrorMessage},
         404: {"model": models.ErrorMessage},
     },

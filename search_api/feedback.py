@@ -66,7 +66,8 @@ def has_question(ix: Index, page: str, anchor: str) -> bool:
 
 
 router = APIRouter(prefix="/api", tags=["feedback"])
-ERRORS = {code: {"model": models.ErrorMessage} for code in (404, 422, 429, 503)}
+# 400: FastAPI's answer to a body that is not even text ("There was an error parsing the body").
+ERRORS = {code: {"model": models.ErrorMessage} for code in (400, 404, 422, 429, 503)}
 
 
 @router.get("/feedback", responses={404: ERRORS[404], 503: ERRORS[503]})

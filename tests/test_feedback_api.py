@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -147,17 +148,24 @@ def test_every_search_is_recorded_scrubbed_with_its_outcome(client: httpx.Client
 
 # --- the editors' report --------------------------------------------------------------
 
-@pytest.fixture
-def reported(client: httpx.Client, built: Built) -> Iterator[str]:
-    """Post a No with a comment that HTML must escape and a search that finds nothing."""
+@dataclass(frozen=True)
+class Reported:
+    http: httpx.Client
+    anchor: str  # the question that got a No with a comment HTML must escape
+
+
+@pytest.fixture(scope="module")
+def reported(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reported]:
+    """A server with its own database, so other tests' searches cannot crowd the report."""
+    db = tmp_path_factory.mktemp("report") / "feedback.sqlite3"
     anchor = anchors_of(built, PAGE)[2]
-    comment = "Mark-up <script>alert(1)</script> and =HYPERLINK(1)"
-    client.post("/api/feedback", json={"page": PAGE, "anchor": anchor, "helpful": False, "reason": "unclear",
-                                       "comment": comment})
-    for _ in range(3):
-        client.get("/api/search", params={"q": "Gobbledygook flibbertigibbet?"})
-    client.get("/api/search", params={"q": "=WEBSERVICE(zzxq)"})
-    yield anchor
+    with own_server(built, db) as running, httpx.Client(base_url=running.base_url, timeout=30) as http:
+        http.post("/api/feedback", json={"page": PAGE, "anchor": anchor, "helpful": False, "reason": "unclear",
+                                         "comment": "Mark-up <script>alert(1)</script> and =HYPERLINK(1)"})
+        for _ in range(3):
+            http.get("/api/search", params={"q": "Gobbledygook flibbertigibbet?"})
+        http.get("/api/search", params={"q": "=WEBSERVICE(zzxq)"})
+        yield Reported(http=http, anchor=anchor)
 
 
 def test_the_report_needs_the_admin_token_and_asks_the_browser_for_it(client: httpx.Client) -> None:
@@ -174,33 +182,27 @@ def test_the_report_does_not_exist_without_an_admin_token(built: Built, tmp_path
     assert response.status_code == 404
 
 
-def test_the_report_in_the_browser_is_html_with_readers_words_escaped(
-    client: httpx.Client, built: Built, reported: str,
-) -> None:
-    response = client.get("/api/admin/report", auth=("editor", ADMIN_TOKEN))
+def test_the_report_in_the_browser_is_html_with_readers_words_escaped(built: Built, reported: Reported) -> None:
+    response = reported.http.get("/api/admin/report", auth=("editor", ADMIN_TOKEN))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
     assert "Gobbledygook flibbertigibbet?" in html
-    assert f'{built.settings.site_url}{PAGE}#{reported}"' in html
+    assert f'{PAGE}#{reported.anchor}">' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
 
 
-def test_the_report_as_csv_guards_against_spreadsheet_formulas(
-    client: httpx.Client, built: Built, reported: str,
-) -> None:
-    response = client.get("/api/admin/report", params={"format": "csv"},
-                          headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+def test_the_report_as_csv_guards_against_spreadsheet_formulas(reported: Reported) -> None:
+    response = reported.http.get("/api/admin/report", params={"format": "csv"},
+                                 headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     lines = response.text.splitlines()
     assert lines[0] == "section,count,text,url,detail"
-    failed = next(line for line in lines if "Gobbledygook" in line)
-    assert failed.startswith("failed_search,")
-    formula = next(line for line in lines if "WEBSERVICE" in line)
-    assert ",'=WEBSERVICE(zzxq)," in formula  # a spreadsheet shows it, never runs it
-    no_row = next(line for line in lines if line.startswith("no_answers,") and f"#{reported}" in line)
+    assert lines[1].startswith("failed_search,3,Gobbledygook flibbertigibbet?,")
+    assert lines[2].startswith("failed_search,1,'=WEBSERVICE(zzxq),")  # a spreadsheet shows it, never runs it
+    no_row = next(line for line in lines if line.startswith("no_answers,") and f"#{reported.anchor}" in line)
     assert "<script>alert(1)</script>" in no_row
 
 

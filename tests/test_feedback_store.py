@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from search_api.feedback_store import Feedback, FeedbackStore, SearchRecord, query_key
+from search_api.feedback_store import (
+    MAX_STORED_QUERY_CHARS, Feedback, FeedbackStore, SearchRecord, query_key, scrubbed_start,
+)
+from search_api.scrub import scrub
 
 TODAY = date(2026, 11, 23)
 
@@ -99,3 +103,16 @@ def test_question_votes_rank_by_no_answers_with_reasons_and_newest_comments(stor
     assert [(v.page, v.anchor, v.no, v.yes) for v in votes] == [("a/", "fees", 3, 1), ("b/", "join", 1, 0)]
     assert votes[0].reasons == {"wrong_or_out_of_date": 2, "unclear": 1}
     assert votes[0].comments == ("Out of date", "The fee is R150 now")
+
+
+def test_a_long_query_is_cut_where_no_detail_can_be_split() -> None:
+    # Only the start of a pasted message is scrubbed and kept; what is kept must be
+    # exactly the start of the whole message scrubbed, wherever the details fall.
+    rng = random.Random(11)
+    parts = ["royalties", "call", "082 123 4567", "+27 82 555 1234", "me@example.org", "ID", "8001015009087",
+             "(011) 000-0000", "Regards,", "Thandi", "1 000 000", "T-345.246.800-1", "-", "50/50", "x" * 40]
+    for _ in range(500):
+        text = " ".join(rng.choice(parts) for _ in range(rng.randint(1, 200)))
+        kept = scrubbed_start(text, MAX_STORED_QUERY_CHARS)
+        assert scrub(text).strip().startswith(kept), text
+        assert len(kept) <= MAX_STORED_QUERY_CHARS

@@ -1,5 +1,6 @@
-"""The "Did this answer your question?" widget in Debian's Chromium, against the real server,
-and on the site hosted alone (no API), where it must hide itself and break nothing."""
+"""The "Did this answer your question?" widget in Debian's Chromium (conftest's `browser`),
+against the real server, and on the site hosted alone (no API), where it must hide itself
+and break nothing."""
 
 from __future__ import annotations
 
@@ -14,26 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from search_api.settings import ROOT
 
-from .conftest import Built, ServerThread
+from .conftest import Built, ServerThread, free_port
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
 PAGE = "start-here/join/"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -149,7 +137,7 @@ def test_without_the_api_the_widget_hides_and_the_page_works(page: Page, site_al
     with page.expect_response(lambda response: "/api/feedback" in response.url) as probe:
         page.goto(f"{site_alone}/{PAGE}")
     assert probe.value.status == 404
-    page.wait_for_load_state("networkidle")
+    expect(page.locator('template#question-feedback[data-feedback="off"]')).to_have_count(1)
     expect(page.locator(".question-feedback")).to_have_count(0)
     expect(page.get_by_text("Did this answer your question?")).to_have_count(0)
     first = anchors_of(built)[0]
@@ -157,4 +145,19 @@ def test_without_the_api_the_widget_hides_and_the_page_works(page: Page, site_al
     # Material's own scripts still run: the search box opens.
     page.keyboard.press("/")
     expect(page.locator(".md-search__input")).to_be_focused()
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_when_the_api_answers_with_an_error_the_widget_stays_hidden(
+    page: Page, built: Built, tmp_path: Path,
+) -> None:
+    broken = built.settings.model_copy(update={
+        "port": free_port(), "index_dir": tmp_path / "no-index", "feedback_db": tmp_path / "f.sqlite3"})
+    with ServerThread(broken) as running:
+        with page.expect_response(lambda response: "/api/feedback" in response.url) as probe:
+            page.goto(f"{running.base_url}/{PAGE}")
+        assert probe.value.status == 503
+        expect(page.locator('template#question-feedback[data-feedback="off"]')).to_have_count(1)
+        expect(page.locator(".question-feedback")).to_have_count(0)
+        expect(page.locator(f"h2#{anchors_of(built)[0]}")).to_be_visible()
     assert page.problems == []  # type: ignore[attr-defined]

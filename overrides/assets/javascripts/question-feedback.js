@@ -139,13 +139,15 @@
     if (document.querySelector(".question-feedback[data-anchor]")) return; // already drawn
     const api = template.dataset.api;
     const page = template.dataset.page;
-    let probe;
+    let probe = null;
     try {
       probe = await requestJson(`${api}feedback?page=${encodeURIComponent(page)}`, {}, PROBE_TIMEOUT_MS);
     } catch (error) {
-      return; // no API beside this site: stay hidden
+      // no API beside this site: stay hidden
     }
-    if (!probe.ok || !probe.body || !Array.isArray(probe.body.anchors)) return;
+    const usable = probe && probe.ok && probe.body && Array.isArray(probe.body.anchors);
+    template.dataset.feedback = usable ? "on" : "off"; // says what happened, for people and tests
+    if (!usable) return;
     for (const anchor of probe.body.anchors) {
       const heading = document.getElementById(anchor);
       if (!heading || heading.tagName !== "H2") continue;

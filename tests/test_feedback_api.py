@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from search_api.scrub import scrub
 from search_api.settings import Settings
 
 from .conftest import ADMIN_TOKEN, Built, ServerThread, free_port
@@ -144,6 +145,25 @@ def test_every_search_is_recorded_scrubbed_with_its_outcome(client: httpx.Client
     assert found_rows[-1] == ("search", "how do I join [email]", found["total"], found["results"][0]["score"],
                               confident)
     assert nothing_rows[-1] == ("search", "zebracorn quixotic [phone]", 0, None, None if confident is None else 0)
+
+
+def test_every_answer_request_records_each_question_it_found(client: httpx.Client, built: Built) -> None:
+    marker = "Quokkaflap"  # a word no article has, so the records are this test's
+    message = (f"Hi, I'm Thandi, call me on 082 123 4567. When do I get paid for radio? "
+               f"And how do I register a {marker} song?")
+    response = client.get("/api/answer", params={"q": message, "channel": "whatsapp"})
+    assert response.status_code == 200, response.text
+    questions = response.json()["questions"]
+    with sqlite3.connect(built.settings.feedback_db) as connection:
+        rows = connection.execute(
+            "SELECT query, results, confident FROM searches WHERE endpoint = 'answer' ORDER BY id DESC LIMIT ?",
+            (len(questions),),
+        ).fetchall()[::-1]
+    assert [(q, n, c) for q, n, c in rows] == [
+        (scrub(question["text"]), len(question["cards"]), int(question["confident"])) for question in questions
+    ]
+    assert any(marker in q for q, _, _ in rows)
+    assert not any("082 123 4567" in q for q, _, _ in rows)
 
 
 # --- the editors' report --------------------------------------------------------------

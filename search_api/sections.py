@@ -69,7 +69,11 @@ def read_front_matter(path: Path) -> dict:
     end = text.find("\n---", 3)
     if end == -1:
         return {}
-    data = yaml.safe_load(text[3:end]) or {}
+    try:
+        data = yaml.safe_load(text[3:end]) or {}
+    except (yaml.YAMLError, ValueError):
+        # `make check` names the file and line; the index must not die on it.
+        return {}
     return data if isinstance(data, dict) else {}
 
 

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "csv":
         sys.stdout.write(render_csv(report))
     elif args.format == "html":
-        sys.stdout.write(render_html(report, settings.public_url + "assets/stylesheets/editors-report.css"))
+        sys.stdout.write(render_html(report, settings.public_url + "assets/"))
     else:
         sys.stdout.write(render_text(report))
     return 0

@@ -25,7 +25,7 @@ from search_api.report_formats import render_csv, render_html, render_text
 from search_api.settings import Settings
 
 # The report is served at /api/admin/report; the site's assets are at /assets/.
-STYLESHEET = "../../assets/stylesheets/editors-report.css"
+ASSETS_URL = "../../assets/"
 
 _bearer = HTTPBearer(auto_error=False, description="ADMIN_TOKEN as `Authorization: Bearer <token>`")
 _basic = HTTPBasic(auto_error=False, realm="Editors' report",
@@ -102,4 +102,4 @@ async def editors_report(
             "Content-Disposition": f'attachment; filename="editors-report-{today.isoformat()}.csv"'})
     if report_format == "text":
         return PlainTextResponse(render_text(report))
-    return HTMLResponse(render_html(report, STYLESHEET))
+    return HTMLResponse(render_html(report, ASSETS_URL))

@@ -61,7 +61,8 @@ def _unhelpful_lines(item: UnhelpfulQuestion) -> list[str]:
 def render_text(report: Report) -> str:
     lines = [heading_text(report), "", FAILED_TITLE + " (most frequent first)"]
     if report.failed_searches:
-        lines.append(f"  {'count':>5} {'none':>5}  search  ->  nearest question")
+        lines.append(f"  {'times':>5} {'empty':>5}  search (empty: how many times it found nothing at all)")
+        lines.append(f"{'':>15}->  the nearest question we have")
     for row in report.failed_searches:
         lines.append(f"  {row.count:>5} {row.no_results:>5}  \"{_shorten(row.search, 60)}\"")
         nearest = f"{row.nearest.text}  {row.nearest.url}" if row.nearest else "(no question shares a word with it)"
@@ -124,13 +125,18 @@ def _due_html(report: Report) -> list[str]:
             *rows, "</tbody></table>"]
 
 
-def render_html(report: Report, stylesheet: str) -> str:
-    """A whole page. No inline style or script: the site's Content-Security-Policy forbids them."""
+def render_html(report: Report, assets_url: str) -> str:
+    """A whole page. No inline style or script: the site's Content-Security-Policy forbids them.
+
+    `assets_url` is the site's assets/ folder (ending in "/"), for the stylesheet and icon.
+    """
     parts = [
         "<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(TITLE)} {report.today.isoformat()}</title>",
-        f'<link rel="stylesheet" href="{escape(stylesheet)}">', "</head>",
+        f'<link rel="stylesheet" href="{escape(assets_url)}stylesheets/editors-report.css">',
+        f'<link rel="icon" href="{escape(assets_url)}images/favicon.png">',
+        "</head>",
         '<body class="editors-report">', f"<h1>{escape(TITLE)}</h1>",
         f"<p>{escape(heading_text(report).removeprefix(TITLE + ', '))}. "
         '<a href="?format=csv">Download as CSV</a>.</p>',

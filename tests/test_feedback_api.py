@@ -3,10 +3,12 @@ over real HTTP against the real index."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -210,6 +212,8 @@ def test_the_report_in_the_browser_is_html_with_readers_words_escaped(built: Bui
     assert "Gobbledygook flibbertigibbet?" in html
     assert f'{PAGE}#{reported.anchor}">' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    for href in re.findall(r'<link rel="(?:stylesheet|icon)" href="([^"]+)"', html):
+        assert reported.http.get(urljoin(str(response.url), href)).status_code == 200, href
 
 
 def test_the_report_as_csv_guards_against_spreadsheet_formulas(reported: Reported) -> None:

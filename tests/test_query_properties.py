@@ -37,6 +37,7 @@ pasted = st.one_of(anything, control_chars, long_words, syntax_soup, mixed)
 
 PROPERTY_SETTINGS = settings(
     max_examples=500, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+    print_blob=True,  # a failure prints the @reproduce_failure line that replays it
 )
 
 
@@ -89,3 +90,13 @@ def test_the_properties_are_not_vacuous(ix: whoosh_index.Index, questions_in_ind
     outcome = find(ix, text)
     assert outcome.hits
     assert_only_index_answers(outcome, questions_in_index, 5)
+
+
+def test_a_message_whose_only_question_is_unknown_words_still_answers(
+    ix: whoosh_index.Index, questions_in_index: dict,
+) -> None:
+    # Found by the property above: the question sentence has no word the index knows,
+    # so every concept comes from the context.
+    message = ("My royalties from radio and streaming have not been paid by the label this year "
+               "and I am worried. ") * 4 + "Zorblax quuxit?"
+    assert_only_index_answers(find(ix, message), questions_in_index, 5)

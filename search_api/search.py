@@ -264,7 +264,8 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
 
     is_question = corpus.kind
     chosen: list[tuple[int, float]] = []
-    own = [i for i, w in enumerate(plan_.weights) if w == 1.0]
+    # When the question itself has no word the index knows, its context is all we have.
+    own = [i for i, w in enumerate(plan_.weights) if w == 1.0] or list(range(len(plan_.concepts)))
     key = [i for i in own if not is_common(corpus, plan_.concepts[i])] or own
     if len(key) <= ALL_WORDS_UP_TO:
         # Dropping the most common key idea when no question has them all was tried

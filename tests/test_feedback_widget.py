@@ -161,3 +161,13 @@ def test_when_the_api_answers_with_an_error_the_widget_stays_hidden(
         expect(page.locator(".question-feedback")).to_have_count(0)
         expect(page.locator(f"h2#{anchors_of(built)[0]}")).to_be_visible()
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_the_home_page_is_kept_out_of_search_and_asks_nothing(page: Page, server: ServerThread) -> None:
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/api/feedback" in request.url else None)
+    page.goto(f"{server.base_url}/")
+    page.wait_for_load_state("load")
+    expect(page.locator("template#question-feedback")).to_have_count(0)
+    assert asked == []
+    assert page.problems == []  # type: ignore[attr-defined]

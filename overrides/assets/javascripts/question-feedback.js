@@ -137,6 +137,7 @@
     const template = document.getElementById("question-feedback");
     if (!template || !("content" in template) || !window.fetch || !window.AbortController) return;
     if (document.querySelector(".question-feedback[data-anchor]")) return; // already drawn
+    if (!template.parentNode.querySelector("h2[id]")) return; // no questions: no need to ask the API
     const api = template.dataset.api;
     const page = template.dataset.page;
     let probe = null;

@@ -31,12 +31,6 @@ run: index
 serve: $(VENV)/.installed
 	$(PY) -m scripts.serve
 
-## The editors' report: failed searches, questions with the most "No" answers, articles
-## due for review. REPORT_ARGS="--format csv" (or html, --days 30, --rows 50) for more.
-## Silent (@), so `make report REPORT_ARGS="--format csv" > report.csv` holds only the CSV.
-report: $(VENV)/.installed
-	@$(PY) -m scripts.report $(REPORT_ARGS)
-
 ## Check every article: one line per problem (file:line: what is wrong — how to fix it).
 ## Builds the site in a temporary folder to check links and published links; exit 1 on an error.
 check: $(VENV)/.installed

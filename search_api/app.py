@@ -20,7 +20,7 @@ from search_api.api_docs import register_api_docs
 from search_api.feedback import register_feedback
 from search_api.index import IndexError_, LiveIndex
 from search_api.resolve import router as resolve_router
-from search_api.search import Hit, search
+from search_api.search import Hit, find
 from search_api.search_log import SearchLogDep
 from search_api.openapi import install_error_docs
 from search_api.security import harden
@@ -93,10 +93,11 @@ def search_questions(
 ) -> models.SearchResponse:
     """Questions that answer `q`, best first, each with a deep link ready to paste."""
     ix, _ = live.get()
-    hits = search(ix, q, limit=limit)
-    searches.record("search", q, hits, confident=None)  # the confident flag is not in this response yet
+    outcome = find(ix, q, limit=limit)
+    searches.record("search", q, outcome.hits, outcome.confident)
     return models.SearchResponse(
-        query=q, total=len(hits), results=[_result(h, settings) for h in hits], suggestion=None,
+        query=q, total=len(outcome.hits), results=[_result(h, settings) for h in outcome.hits],
+        suggestion=outcome.suggestion, confident=outcome.confident,
     )
 
 

@@ -23,7 +23,10 @@ class SearchResponse(BaseModel):
     query: str
     total: int
     results: list[SearchResult]
-    suggestion: str | None = Field(default=None, description="Set when a misspelling was corrected")
+    suggestion: str | None = Field(
+        default=None, description='The corrected query when a misspelling was corrected: "Showing results for ..."',
+    )
+    confident: bool = Field(default=False, description="False when nothing matches well: the results are only the nearest")
 
 
 class ArticleQuestion(BaseModel):

@@ -87,6 +87,8 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
     shutil.copyfile(VOCABULARY_FILE, target / VOCABULARY_FILE.name)
     ix = whoosh_index.create_in(str(target), make_schema())
     questions = 0
+    vocabulary_words = VOCABULARY_FILE.read_text(encoding="utf-8")
+    vocabulary_words = " ".join(l for l in vocabulary_words.splitlines() if not l.lstrip().startswith("#"))
     with ix.writer() as writer:  # a failure inside cancels the writer
         for page in pages:
             tags = " ".join(page.tags)
@@ -95,7 +97,10 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
                 title=page.title, question=page.title, answer=page.description,
                 body=page.intro, tags=tags, tag_list=list(page.tags),
                 description=page.description,
-                spell=" ".join((page.title, page.description, page.intro, tags)),
+                # Corrections only ever land on topic words (titles, tags and
+                # the creators' vocabulary), never on any word a body happens to use:
+                # "purple" must not become "people", nor "weather" "whether".
+                spell=" ".join((page.title, tags, vocabulary_words)),
                 about=" ".join((page.title, tags, page.description)),
                 text=page.intro,
                 ideas_head=_ideas(vocabulary, page.title, tags, page.description),
@@ -109,7 +114,7 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
                     page=section.page, anchor=section.anchor, title=page.title,
                     question=section.question, answer=section.answer, body=section.body,
                     tags=tags, tag_list=list(page.tags), description=page.description,
-                    spell=" ".join((section.question, section.body)),
+                    spell=" ".join((page.title, tags)),
                     about=" ".join((page.title, tags, page.description)),
                     text=section.body,
                     ideas_head=_ideas(vocabulary, section.question, page.title, tags, page.description),

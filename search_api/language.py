@@ -20,7 +20,7 @@ EXTRA_STOP_WORDS = frozenset("""
     do does did doing done am is are was were be been being has have had having get got
     gets getting would should could can cant cannot might must shall will wont
     there here then than so just also even only very really actually like rn pls plz please
-    still already ever always anyway maybe perhaps basically literally kinda
+    whether still already ever always anyway maybe perhaps basically literally kinda
     thanks thank thx hi hello hey dear morning afternoon evening good day yoh eish
     about above after again against all any both each few more most other some such
     no nor own same too into through during before below under once

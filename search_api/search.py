@@ -77,6 +77,7 @@ class _Plan:
     concepts: list[Concept]
     weights: list[float]
     stems: list[str] = field(default_factory=list)
+    unknown: int = 0  # content words of the question that no page uses
 
 
 # --- spelling -------------------------------------------------------------------------
@@ -85,11 +86,13 @@ def correct(ix: Index, corpus: Corpus, text: str, vocab: Vocabulary) -> str | No
     """The text with unknown words replaced by the index's nearest word, or None."""
     unknown = []
     for word in dict.fromkeys(words(text)):
-        if len(word) < 4 or is_stop(word) or is_numberish(word) or not word.isalpha():
+        # Short words have too many neighbours ("cake" is one letter from "cae").
+        if len(word) < 5 or is_stop(word) or is_numberish(word) or not word.isalpha():
             continue
         word_stems = stems(word)
-        if corpus.df("spell", word) or (word_stems and vocab.knows(word_stems[0])):
-            continue
+        if corpus.df("spell", word) or (word_stems and (
+                vocab.knows(word_stems[0]) or corpus.df("text", word_stems[0]) or corpus.df("about", word_stems[0]))):
+            continue  # a word some page uses is never "corrected"
         unknown.append(word)
     if not unknown:
         return None
@@ -99,8 +102,8 @@ def correct(ix: Index, corpus: Corpus, text: str, vocab: Vocabulary) -> str | No
         for word in unknown:
             # Typos rarely touch the first letter; requiring it keeps the search of the
             # dictionary to a few milliseconds.
-            suggestions = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 5 else 2, prefix=1)
-            if suggestions and suggestions[0] != word:
+            suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            if suggestions and suggestions[0] != word and not is_stop(suggestions[0]):
                 result = re.sub(rf"(?i)\b{re.escape(word)}\b", suggestions[0], result)
     return result if result != text else None
 
@@ -181,7 +184,9 @@ def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
         )
 
     own_stems = stems(text)
-    own = [c for c in _dedupe(vocab.concepts(own_stems)) if known(c) and not _bare_number(c)][:MAX_CONCEPTS]
+    typed = [c for c in _dedupe(vocab.concepts(own_stems)) if not _bare_number(c)]
+    own = [c for c in typed if known(c)][:MAX_CONCEPTS]
+    unknown = len(typed) - len([c for c in typed if known(c)])
     weights = [1.0] * len(own)
     if context:
         seen = {c.typed for c in own}
@@ -191,7 +196,7 @@ def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
         extra.sort(key=lambda c: max(corpus.df("text", s) for s in c.typed))
         own += extra[:4]
         weights += [CONTEXT_WEIGHT] * len(extra[:4])
-    return _Plan(concepts=own, weights=weights, stems=own_stems)
+    return _Plan(concepts=own, weights=weights, stems=own_stems, unknown=unknown)
 
 
 def _bare_number(concept: Concept) -> bool:
@@ -288,8 +293,13 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
     return hits, all_matched
 
 
-def is_confident(hits: list[Hit], all_matched: bool) -> bool:
+def is_confident(hits: list[Hit], all_matched: bool, plan_: _Plan) -> bool:
     if not hits:
+        return False
+    own = sum(1 for w in plan_.weights if w == 1.0)
+    if plan_.unknown > own:
+        # Most of what was asked is words no page uses ("the weather in Durban"):
+        # whatever matched the rest is a guess.
         return False
     top = hits[0]
     return top.coverage >= 0.67 or (all_matched and top.coverage >= 0.34)
@@ -314,7 +324,7 @@ def fuse(rankings: list[list[Hit]], limit: int) -> list[Hit]:
 def _search_one(corpus: Corpus, text: str, context: str, limit: int) -> Outcome:
     plan_ = plan(corpus, text, context)
     hits, all_matched = rank(corpus, plan_, limit)
-    return Outcome(hits=hits, confident=is_confident(hits, all_matched))
+    return Outcome(hits=hits, confident=is_confident(hits, all_matched, plan_))
 
 
 def answer_questions(ix: Index, text: str, limit: int = 5, max_questions: int = messages.MAX_QUESTIONS

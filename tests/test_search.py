@@ -148,3 +148,17 @@ def test_api_handles_a_pasted_essay(client: httpx.Client) -> None:
 def test_api_finds_a_synonym(client: httpx.Client) -> None:
     body = client.get("/api/search", params={"q": "ISWC work code", "limit": 3}).json()
     assert body["results"][0]["page"] == "registering/identifiers/"
+
+
+def test_everyday_words_are_never_corrected_into_topic_words(ix: Index) -> None:
+    # Corrections land only on titles, tags and the vocabulary, never on body words.
+    for text in ("purple elephant spaceship", "what is the weather in Durban tomorrow", "carrot cake recipe"):
+        outcome = find(ix, text)
+        assert outcome.suggestion is None, (text, outcome.suggestion)
+        assert not outcome.confident, text
+
+
+def test_transposed_letters_are_corrected(ix: Index) -> None:
+    outcome = find(ix, "my songg on radoi")
+    assert outcome.suggestion == "my song on radio"
+    assert outcome.hits[0].page == "royalties/performance/"

@@ -22,6 +22,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from search_api.language import make_analyzer, make_plain_analyzer
 
+from search_api.corpus import corpus_for
 from search_api.language import stems
 from search_api.sections import Page
 from search_api.vocabulary import VOCABULARY_FILE, Vocabulary, load as load_vocabulary
@@ -217,6 +218,8 @@ class LiveIndex:
                 ix = whoosh_index.open_dir(str(target))
                 manifest = Manifest(**json.loads((target / MANIFEST).read_text(encoding="utf-8")))
                 check_files(target, manifest)
+                # Load the ranking data now, so no request pays for it after a swap.
+                corpus_for(ix)
             except Exception as error:  # whoosh raises many kinds on a damaged index
                 raise IndexError_(f"index at {target} cannot be opened ({error}); run `make index`") from error
             # Old Index objects are left to the garbage collector: a request that is

@@ -12,7 +12,7 @@ import logging
 import time
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +20,18 @@ from search_api.scrub import scrub
 
 ACCESS_LOGGER = "search_api.access"
 MAX_LOGGED_QUERY_CHARS = 500  # enough to see what was asked, not a whole essay
+
+
+# Query parameters that hold a person's name whatever they contain (the desk's `name`).
+NAME_PARAMETERS = frozenset({"name"})
+
+
+def _without_names(raw: str) -> str:
+    """The query string as text, with name parameters replaced before anything else."""
+    parts = []
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        parts.append(f"{key}={'[name]' if key in NAME_PARAMETERS and value else value}")
+    return "&".join(parts) if parts else unquote_plus(raw)
 
 
 class JsonLines(logging.Formatter):
@@ -81,7 +93,7 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            query = unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+            query = _without_names(scope.get("query_string", b"").decode("latin-1"))
             self.log.info(
                 "request",
                 extra={"fields": {

@@ -28,7 +28,7 @@ from .conftest import Built, free_port
 
 PASTED = ("Hi, I'm Thandi Nkosi. Call me on 082 555 1234 or write to thandi.nkosi@example.com. "
           "When do I get paid for radio?")
-PERSONAL = ["Thandi", "Nkosi", "082 555 1234", "0825551234", "thandi.nkosi@example.com", "example.com"]
+PERSONAL = ["Thandi", "Nkosi", "Nomvula", "082 555 1234", "0825551234", "thandi.nkosi@example.com", "example.com"]
 
 
 @dataclass
@@ -121,6 +121,9 @@ def test_production_logs_are_json_lines_without_personal_details(production: Pro
         for _ in range(4):  # reach both workers
             assert http.get("/api/search", params={"q": PASTED}).status_code == 200
         assert http.get("/api/search", params={"q": PASTED, "limit": "many"}).status_code == 422
+        # The desk's first-name field is a name whatever it holds.
+        assert http.get("/api/answer", params={"q": "when do I get paid", "channel": "x",
+                                               "name": "Nomvula"}).status_code == 200
     production.process.send_signal(signal.SIGTERM)
     assert production.process.wait(timeout=30) == 0, "SIGTERM must stop the server cleanly"
     lines = [line for line in production.stderr.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -13,6 +13,8 @@ import math
 import re
 import threading
 import weakref
+from typing import TypeVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,9 @@ from search_api.language import stems
 from search_api.vocabulary import VOCABULARY_FILE, Vocabulary, load
 
 MEMO_ENTRIES = 20_000
+RESULT_ENTRIES = 5_000
+T = TypeVar("T")
+_MISSING = object()
 K1 = 1.2
 B = 0.75
 SCORED_FIELDS = ("question", "about", "text", "ideas_head", "ideas_text")
@@ -75,6 +80,17 @@ class Corpus:
         self._derived: dict[int, Derived] = {}
         # Scores of concepts already seen (see search.concept_scores), bounded.
         self.memo: dict[tuple, dict[int, float]] = {}
+        self._results: dict[tuple, object] = {}
+
+    def cached(self, key: tuple, compute: Callable[[], T]) -> T:
+        """A whole search result, computed once per build; bounded like `memo`."""
+        found = self._results.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            if len(self._results) >= RESULT_ENTRIES:
+                self._results.clear()
+            self._results[key] = found
+        return found  # type: ignore[return-value]
 
     def remember(self, key: tuple, scores: dict[int, float]) -> None:
         if len(self.memo) >= MEMO_ENTRIES:

@@ -331,6 +331,14 @@ def answer_questions(ix: Index, text: str, limit: int = 5, max_questions: int = 
                      ) -> tuple[list[QuestionOutcome], str | None]:
     """Each question the message asks, with its own ranked hits; plus a typo suggestion."""
     corpus = corpus_for(ix)
+    # Many agents paste the same questions; a result is kept with the index build it
+    # came from, so a reindex starts afresh. Results are frozen and never modified.
+    return corpus.cached(("answer", text, limit, max_questions),
+                         lambda: _answer_questions(ix, corpus, text, limit, max_questions))
+
+
+def _answer_questions(ix: Index, corpus: Corpus, text: str, limit: int, max_questions: int
+                      ) -> tuple[list[QuestionOutcome], str | None]:
     suggestion = correct(ix, corpus, text, corpus.vocabulary) if not messages.is_long(text) else None
     found = messages.questions(suggestion or text, limit=max_questions)
     results = [QuestionOutcome(q.text, _search_one(corpus, q.text, q.context, limit)) for q in found]
@@ -340,6 +348,10 @@ def answer_questions(ix: Index, text: str, limit: int = 5, max_questions: int = 
 def find(ix: Index, text: str, limit: int = 5) -> Outcome:
     """One ranked list for any text: a few words or a whole pasted message."""
     corpus = corpus_for(ix)
+    return corpus.cached(("find", text, limit), lambda: _find(ix, corpus, text, limit))
+
+
+def _find(ix: Index, corpus: Corpus, text: str, limit: int) -> Outcome:
     if not messages.is_long(text):
         suggestion = correct(ix, corpus, text, corpus.vocabulary)
         outcome = _search_one(corpus, suggestion or text, "", limit)

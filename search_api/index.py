@@ -88,8 +88,7 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
     shutil.copyfile(VOCABULARY_FILE, target / VOCABULARY_FILE.name)
     ix = whoosh_index.create_in(str(target), make_schema())
     questions = 0
-    vocabulary_words = VOCABULARY_FILE.read_text(encoding="utf-8")
-    vocabulary_words = " ".join(l for l in vocabulary_words.splitlines() if not l.lstrip().startswith("#"))
+    vocabulary_words = " ".join(vocabulary.phrases)
     with ix.writer() as writer:  # a failure inside cancels the writer
         for page in pages:
             tags = " ".join(page.tags)

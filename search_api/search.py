@@ -44,7 +44,6 @@ COORDINATION = 0.9  # a question missing one of the query's ideas keeps 90% of i
 FUSION_K = 8  # reciprocal rank fusion: small k trusts each list's top answers
 SNIPPET_CHARS = 300
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -185,8 +184,9 @@ def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
 
     own_stems = stems(text)
     typed = [c for c in _dedupe(vocab.concepts(own_stems)) if not _bare_number(c)]
-    own = [c for c in typed if known(c)][:MAX_CONCEPTS]
-    unknown = len(typed) - len([c for c in typed if known(c)])
+    recognised = [c for c in typed if known(c)]
+    own = recognised[:MAX_CONCEPTS]
+    unknown = len(typed) - len(recognised)
     weights = [1.0] * len(own)
     if context:
         seen = {c.typed for c in own}
@@ -258,16 +258,12 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
             totals[doc] += value
             matched[doc] += 1
 
-    def total(doc: int) -> float:
-        return totals[doc]
-
-    article_scores = {corpus.page[d]: total(d) for d in corpus.articles}
+    article_scores = {corpus.page[d]: totals[d] for d in corpus.articles}
     best_article = max(article_scores.values(), default=0.0) or 1.0
 
     def final(doc: int, base: float) -> float:
         return base * (1 + PAGE_PRIOR * article_scores.get(corpus.page[doc], 0.0) / best_article)
 
-    is_question = corpus.kind
     chosen: list[tuple[int, float]] = []
     # When the question itself has no word the index knows, its context is all we have.
     own = [i for i, w in enumerate(plan_.weights) if w == 1.0] or list(range(len(plan_.concepts)))
@@ -276,7 +272,7 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
         # Dropping the most common key idea when no question has them all was tried
         # and ranked worse than going straight to the coordinated any-match tier.
         docs = set(per_concept[key[0]]).intersection(*(per_concept[i] for i in key[1:]))
-        tier = [(d, final(d, total(d))) for d in docs if is_question[d] == "question"]
+        tier = [(d, final(d, totals[d])) for d in docs if corpus.kind[d] == "question"]
         chosen = sorted(tier, key=lambda pair: -pair[1])[:limit]
     all_matched = bool(chosen)
     if len(chosen) < limit:
@@ -284,10 +280,10 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
         parts = len(per_concept)
         tier = []
         for d, count in matched.items():
-            if d in taken or is_question[d] != "question":
+            if d in taken or corpus.kind[d] != "question":
                 continue
             # Matching more of the question's ideas counts for more (coordination).
-            tier.append((d, final(d, total(d) * COORDINATION ** (parts - count))))
+            tier.append((d, final(d, totals[d] * COORDINATION ** (parts - count))))
         chosen += sorted(tier, key=lambda pair: -pair[1])[: limit - len(chosen)]
     hits = [_hit(corpus, d, score, plan_) for d, score in chosen]
     return hits, all_matched
@@ -364,17 +360,7 @@ def _find(ix: Index, corpus: Corpus, text: str, limit: int) -> Outcome:
     return Outcome(hits=hits, confident=any(o.confident for o in outcomes) or gist.confident)
 
 
-def search(ix: Index, text: str, limit: int = 5) -> list[Hit]:
-    return find(ix, text, limit).hits
-
-
 # --- snippets -------------------------------------------------------------------------
-
-def snippet(body: str, query_stems: list[str], limit: int = SNIPPET_CHARS) -> str:
-    """Plain text around the matched words, at most `limit` characters."""
-    sentences = tuple((s, frozenset(stems(s))) for s in _SENTENCE.split(body) if s)
-    return best_sentences(sentences, set(query_stems), limit)
-
 
 def best_sentences(sentences: tuple[tuple[str, frozenset[str]], ...], wanted: set[str],
                    limit: int = SNIPPET_CHARS) -> str:

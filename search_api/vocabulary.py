@@ -31,6 +31,7 @@ class Vocabulary:
     groups: tuple[tuple[tuple[str, ...], ...], ...]
     members: dict[tuple[str, ...], frozenset[int]]  # stem sequence -> group numbers
     longest: int
+    phrases: tuple[str, ...] = ()  # every member as the editors wrote it
 
     def concepts(self, query_stems: list[str]) -> list[Concept]:
         """Split stems into concepts, longest vocabulary phrase first, left to right."""
@@ -85,11 +86,13 @@ def inflections(word: str) -> list[str]:
 def parse(text: str, source: str = "vocabulary.txt") -> Vocabulary:
     groups: list[tuple[tuple[str, ...], ...]] = []
     members: dict[tuple[str, ...], set[int]] = {}
+    written: list[str] = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         phrases = [p.strip() for p in line.split(",") if p.strip()]
+        written.extend(phrases)
         if len(phrases) < 2:
             raise VocabularyError(f"{source}:{number}: a group needs at least two words separated by commas")
         group: list[tuple[str, ...]] = []
@@ -112,6 +115,7 @@ def parse(text: str, source: str = "vocabulary.txt") -> Vocabulary:
         groups=tuple(groups),
         members={k: frozenset(v) for k, v in members.items()},
         longest=max((len(k) for k in members), default=1),
+        phrases=tuple(written),
     )
 
 

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test site index serve check ledger preview report bench clean browser
+.PHONY: run test site index serve check ledger preview report bench clean browser postgresql
 
 # The environment is rebuilt only when pyproject.toml changes, so a second
 # `make run` starts in seconds.
@@ -64,8 +64,16 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+## Debian's PostgreSQL server programs for the tests, which start a throwaway server of
+## their own (initdb and pg_ctl in a temporary folder); the package's own cluster is unused.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the database tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 ## Install what the tests need and run them all.
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser postgresql
 	$(PY) -m pytest
 
 clean:

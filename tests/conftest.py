@@ -21,6 +21,8 @@ from search_api.sections import Page, load_pages
 from search_api.serving import server_options
 from search_api.settings import ROOT, Settings
 
+from .postgres import Cluster, throwaway_cluster
+
 ADMIN_TOKEN = "test-admin-token"
 
 
@@ -89,6 +91,13 @@ def server(built: Built) -> Iterator[ServerThread]:
 def client(server: ServerThread) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.base_url, timeout=30) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A real PostgreSQL server of the tests' own, started on first use, stopped at the end."""
+    with throwaway_cluster(free_port()) as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session")

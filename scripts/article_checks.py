@@ -21,7 +21,7 @@ import yaml
 
 from scripts.problems import Problem, error, warning
 from scripts.readability import MAX_SENTENCE_WORDS, grade, long_sentences
-from search_api.report import add_months, review_months
+from search_api.listening.report import add_months, review_months
 
 LAW_FOLDERS = ("law-changes/", "ai/")
 STATUSES = ("proposed", "passed", "in force", "in court", "unclear")

@@ -42,9 +42,9 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import STOP_WORDS
 
 from scripts.build_index import build_site
-from search_api.index import build_index, current_target
-from search_api.search import find
-from search_api.sections import Page, load_pages
+from search_api.engine.index import build_index, current_target
+from search_api.engine.search import find
+from search_api.site.sections import Page, load_pages
 from search_api.settings import ROOT, Settings
 
 TARGETS = """Targets (issue 10, on a 2-core machine):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from search_api.feedback_store import Feedback, FeedbackStore, SearchRecord
+from search_api.listening.store import Feedback, FeedbackStore, SearchRecord
 
 WORDS = ("royalties late radio needletime split sheet join fee register song youtube money "
          "streaming publisher producer beat sample cover statement tax bank details missing").split()

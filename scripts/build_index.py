@@ -19,10 +19,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from search_api.index import build_index
-from search_api.sections import load_pages
+from search_api.engine.index import build_index
+from search_api.site.sections import load_pages
 from search_api.settings import Settings
-from search_api.vocabulary import VocabularyError
+from search_api.engine.vocabulary import VocabularyError
 
 KEEP_SITE_BUILDS = 3
 

@@ -25,8 +25,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from scripts.article_checks import SiteContext, check_article, os_relative
 from scripts.problems import Problem, error, ordered, summary, warning
 from scripts.site_checks import build_for_check, ledger_problems, message_problems
-from search_api.ledger import published_entries, read_ledger
-from search_api.sections import load_pages
+from search_api.site.ledger import published_entries, read_ledger
+from search_api.site.sections import load_pages
 from search_api.settings import Settings
 
 

@@ -27,9 +27,9 @@ from lunr.builder import Builder
 from lunr.exceptions import BaseLunrException
 from lunr.stop_word_filter import stop_word_filter
 
-from search_api.index import LiveIndex
-from search_api.search import find
-from search_api.sections import plain_text
+from search_api.engine.index import LiveIndex
+from search_api.engine.search import find
+from search_api.site.sections import plain_text
 from search_api.settings import Settings
 
 DEPTH = 10  # articles considered for MRR

@@ -14,10 +14,10 @@ import sys
 
 from whoosh.index import Index
 
-from search_api.feedback_store import FeedbackStore, utc_today
-from search_api.index import IndexError_, LiveIndex
-from search_api.report import DEFAULT_ROWS, build_report
-from search_api.report_formats import render_csv, render_html, render_text
+from search_api.listening.store import FeedbackStore, utc_today
+from search_api.engine.index import IndexError_, LiveIndex
+from search_api.listening.report import DEFAULT_ROWS, build_report
+from search_api.listening.report_formats import render_csv, render_html, render_text
 from search_api.settings import Settings
 
 

@@ -13,8 +13,8 @@ import sys
 
 import uvicorn
 
-from search_api.app import create_app
-from search_api.serving import APP_FACTORY, server_options
+from search_api.api.app import create_app
+from search_api.api.serving import APP_FACTORY, server_options
 from search_api.settings import Settings
 
 

@@ -2,7 +2,7 @@
 
 The site is built the way `make site` builds it; MkDocs' warnings are turned into
 `file:line` messages with a fix, and every ledger link is followed on the result the
-way a browser would (search_api.landing).
+way a browser would (search_api.site.landing).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 
 from scripts.article_checks import os_relative
 from scripts.problems import Problem, error
-from search_api.anchor_aliases import page_questions, ranked
-from search_api.anchor_redirects import source_page
-from search_api.landing import land
-from search_api.ledger import LedgerEntry
-from search_api.sections import source_file
+from search_api.site.anchor_aliases import page_questions, ranked
+from search_api.links import source_page
+from search_api.site.landing import land
+from search_api.site.ledger import LedgerEntry
+from search_api.links import source_file
 
 _LEVEL = re.compile(r"^(WARNING|ERROR)\s+-\s+(.*)$")
 _OTHER_LOG = re.compile(r"^(INFO|DEBUG)\s+-")

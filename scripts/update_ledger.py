@@ -18,8 +18,8 @@ import yaml
 from mkdocs.config import load_config
 
 from scripts.build_index import build_site
-from search_api.ledger import append_to_ledger, published_entries, read_ledger
-from search_api.sections import load_pages
+from search_api.site.ledger import append_to_ledger, published_entries, read_ledger
+from search_api.site.sections import load_pages
 from search_api.settings import Settings
 
 

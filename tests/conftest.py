@@ -15,10 +15,10 @@ import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
 from scripts.build_index import build_site
-from search_api.app import create_app
-from search_api.index import build_index
-from search_api.sections import Page, load_pages
-from search_api.serving import server_options
+from search_api.api.app import create_app
+from search_api.engine.index import build_index
+from search_api.site.sections import Page, load_pages
+from search_api.api.serving import server_options
 from search_api.settings import ROOT, Settings
 
 from .postgres import Cluster, throwaway_cluster

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from search_api.admin import token_matches
-from search_api.index import current_target
+from search_api.api.routes.admin import token_matches
+from search_api.engine.index import current_target
 
 from .conftest import ADMIN_TOKEN, Built, ServerThread, free_port
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search_api.anchor_aliases import Question, add_alias_ids, page_questions, renamed_to
-from search_api.ledger import LedgerEntry
+from search_api.site.anchor_aliases import Question, add_alias_ids, page_questions, renamed_to
+from search_api.site.ledger import LedgerEntry
 
 PAID = Question("when-do-i-get-paid", "When do I get paid?", "We pay royalties every June and December into your bank account.")
 JOIN = Question("who-can-join", "Who can join?", "Any songwriter, performer or producer whose music is used in public can join.")

@@ -11,7 +11,7 @@ import pytest
 
 from scripts import readability
 
-from search_api.sections import read_front_matter
+from search_api.site.sections import read_front_matter
 
 from .conftest import Built
 

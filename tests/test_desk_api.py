@@ -7,8 +7,8 @@ import re
 import httpx
 import pytest
 
-from search_api.organisation import load_extra
-from search_api.reply import CHANNEL_LIMITS, CHANNELS
+from search_api.replies.organisation import load_extra
+from search_api.replies.compose import CHANNEL_LIMITS, CHANNELS
 
 from .conftest import Built
 from .test_api import assert_lands_on_its_heading

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from search_api.index import IndexError_, build_index, current_target
+from search_api.engine.index import IndexError_, build_index, current_target
 from search_api.settings import Settings
 
 from .conftest import Built, ServerThread, free_port

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from search_api.scrub import scrub
+from search_api.listening.scrub import scrub
 from search_api.settings import Settings
 
 from .conftest import ADMIN_TOKEN, Built, ServerThread, free_port

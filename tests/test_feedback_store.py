@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from search_api.feedback_store import (
+from search_api.listening.store import (
     MAX_STORED_QUERY_CHARS, Feedback, FeedbackStore, SearchRecord, query_key, scrubbed_start,
 )
-from search_api.scrub import scrub
+from search_api.listening.scrub import scrub
 
 TODAY = date(2026, 11, 23)
 

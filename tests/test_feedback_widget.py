@@ -112,7 +112,7 @@ def test_the_widget_works_from_the_keyboard_alone(page: Page, server: ServerThre
 
 
 def test_the_reasons_in_the_page_are_the_ones_the_api_accepts(built: Built) -> None:
-    from search_api.models import FEEDBACK_REASONS, MAX_COMMENT_CHARS
+    from search_api.api.models import FEEDBACK_REASONS, MAX_COMMENT_CHARS
 
     html = (built.site_dir / PAGE / "index.html").read_text(encoding="utf-8")
     template = html[html.index('<template id="question-feedback"'):]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scripts.update_ledger import main as ledger_main
-from search_api.ledger import LedgerEntry, append_to_ledger, format_entry, parse_ledger, read_ledger
+from search_api.site.ledger import LedgerEntry, append_to_ledger, format_entry, parse_ledger, read_ledger
 
 from .sitecopy import write_config
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from search_api.sections import read_front_matter, source_file
+from search_api.links import source_file
+from search_api.site.sections import read_front_matter
 
 from .conftest import Built
 

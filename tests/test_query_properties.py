@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from whoosh import index as whoosh_index
 
-from search_api.index import current_target
-from search_api.search import Outcome, answer_questions, find
+from search_api.engine.index import current_target
+from search_api.engine.search import Outcome, answer_questions, find
 
 from .conftest import Built
 

@@ -20,10 +20,10 @@ from playwright.sync_api import Browser
 from scripts.check_content import main as check_main
 from scripts.site_checks import build_for_check
 from scripts.update_ledger import main as ledger_main
-from search_api.index import build_index
-from search_api.landing import land
-from search_api.ledger import read_ledger
-from search_api.sections import load_pages
+from search_api.engine.index import build_index
+from search_api.site.landing import land
+from search_api.site.ledger import read_ledger
+from search_api.site.sections import load_pages
 
 from .conftest import Built, ServerThread, free_port
 from .sitecopy import write_config

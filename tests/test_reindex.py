@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from search_api.index import build_index, current_target
-from search_api.sections import load_pages
+from search_api.engine.index import build_index, current_target
+from search_api.site.sections import load_pages
 
 from .conftest import ADMIN_TOKEN, Built, ServerThread
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scripts.eval_search import DEPTH, load_cases, measure
-from search_api.index import LiveIndex
-from search_api.search import find
+from search_api.engine.index import LiveIndex
+from search_api.engine.search import find
 
 from .conftest import Built
 

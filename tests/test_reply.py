@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from search_api.organisation import load_extra, load_wording, render, reply_wording
-from search_api.reply import (
+from search_api.replies.organisation import load_extra, load_wording, render, reply_wording
+from search_api.replies.compose import (
     CHANNEL_LIMITS, CHANNELS, Wording, channel_length, compose_fallback, compose_reply, plain, sentences, x_length,
 )
 from search_api.settings import Settings
@@ -33,7 +33,7 @@ ENDLESS = "Royalties " + " ".join(f"arrive{n}" for n in range(80)) + " eventuall
 
 
 def x_count(text: str) -> int:
-    """X's count for plain ASCII text, worked out independently of reply.py."""
+    """X's count for plain ASCII text, worked out independently of replies/compose.py."""
     return len(re.sub(r"https?://\S+", "x" * 23, text))
 
 

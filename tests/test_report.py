@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts import report as report_script
-from search_api.feedback_store import Feedback, FeedbackStore, SearchRecord, utc_today
-from search_api.report import add_months, articles_due
+from search_api.listening.store import Feedback, FeedbackStore, SearchRecord, utc_today
+from search_api.listening.report import add_months, articles_due
 
 from .conftest import Built
 

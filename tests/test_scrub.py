@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_api.scrub import scrub
+from search_api.listening.scrub import scrub
 
 
 @pytest.mark.parametrize(

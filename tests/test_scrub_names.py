@@ -7,7 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from search_api.scrub import scrub
+from search_api.listening.scrub import scrub
 
 
 @pytest.mark.parametrize(

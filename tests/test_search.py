@@ -6,11 +6,11 @@ import httpx
 import pytest
 from whoosh.index import Index
 
-from search_api import messages
-from search_api.index import LiveIndex
-from search_api.language import stems
-from search_api.search import answer_questions, find
-from search_api.vocabulary import VocabularyError, load, parse
+from search_api.engine import messages
+from search_api.engine.index import LiveIndex
+from search_api.engine.analysis import stems
+from search_api.engine.search import answer_questions, find
+from search_api.engine.vocabulary import VocabularyError, load, parse
 
 from .conftest import Built
 
@@ -41,8 +41,8 @@ def test_a_bad_vocabulary_line_stops_the_build_and_keeps_the_live_index(
     built: Built, tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from scripts import build_index as script
-    from search_api import index as index_module
-    from search_api.index import current_target
+    from search_api.engine import index as index_module
+    from search_api.engine.index import current_target
 
     bad = tmp_path / "vocabulary.txt"
     bad.write_text("royalty, royalties\nlonely\n", encoding="utf-8")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from search_api.limits import MAX_BODY_BYTES, TrustedProxies, client_address
+from search_api.api.limits import MAX_BODY_BYTES, TrustedProxies, client_address
 from search_api.settings import Settings
 
 from .conftest import Built, ServerThread, free_port
@@ -76,7 +76,7 @@ def test_pages_and_json_are_gzipped_for_clients_that_accept_it(client: httpx.Cli
 
 
 def test_a_page_policy_allows_exactly_its_own_inline_scripts(client: httpx.Client) -> None:
-    from search_api.site_files import inline_script_hashes
+    from search_api.api.static_site import inline_script_hashes
 
     page = client.get("/start-here/join/")
     hashes = inline_script_hashes(page.text)

@@ -4,7 +4,7 @@
  * gives agents) and says "Link copied", on screen and to screen readers.
  *
  * Question headings are the article's `##` headings with an id, less "Sources" and
- * "See also" (search_api/sections.py's NON_ANSWER_SECTIONS; tests/test_desk_pages.py
+ * "See also" (search_api/site/sections.py's NON_ANSWER_SECTIONS; tests/test_desk_pages.py
  * checks that the buttons and the API's questions agree). Works without the API.
  * Loaded as a module (mkdocs.yml), so it runs once the page is parsed.
  */

@@ -1,0 +1,71 @@
+"""The HTTP service: the built site at `/`, the API under `/api/`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from search_api.api.api_docs import register_api_docs
+from search_api.api.errors import install_error_handlers
+from search_api.api.middleware import harden
+from search_api.api.openapi import install_error_docs
+from search_api.api.routes import articles, health, links, search
+from search_api.api.routes.admin import register_admin
+from search_api.api.routes.desk import register_desk
+from search_api.api.routes.feedback import register_feedback
+from search_api.api.static_site import SiteFiles
+from search_api.engine.index import IndexError_, LiveIndex
+from search_api.settings import Settings
+
+log = logging.getLogger("search_api")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            app.state.index = LiveIndex(settings.index_dir)
+        except IndexError_ as error:
+            # Serve the site anyway; /api/health says what is wrong.
+            log.error("search index unavailable: %s", error)
+            app.state.index = None
+        yield
+
+    app = FastAPI(
+        title="Creator-rights help centre API",
+        description="Search the help centre's questions and get deep links ready to paste.",
+        version="1.0",
+        docs_url=None,  # served by api_docs.py from local files
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.index = None
+    install_error_handlers(app)
+    for module in (search, articles, health, links):  # links: old pasted links -> where they land now
+        app.include_router(module.router)
+    register_admin(app, settings)
+    register_feedback(app, settings)
+    register_desk(app, settings)
+    register_api_docs(app)
+    _mount_site(app, settings.site_dir)
+    harden(app, settings)
+    install_error_docs(app)
+    return app
+
+
+def _mount_site(app: FastAPI, site_dir: Path) -> None:
+    if (site_dir / "index.html").is_file():
+        app.mount("/", SiteFiles(directory=site_dir, html=True), name="site")
+        return
+    log.error("no built site at %s; run `make site`", site_dir)
+
+    @app.get("/", include_in_schema=False)
+    def no_site() -> HTMLResponse:
+        return HTMLResponse("<h1>The site is not built yet</h1><p>Run <code>make site</code>.</p>", status_code=503)

@@ -1,0 +1,91 @@
+"""Security headers on every response, and the order of all the middlewares.
+
+The Content-Security-Policy allows only our own origin: pages load nothing from
+other sites, run no inline script except the few Material writes into every page
+(allowed by their hashes, see static_site.py), and cannot be framed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from search_api.api.limits import API_PREFIX, BodyLimit, RateLimit
+from search_api.api.logs import AccessLog
+from search_api.settings import Settings
+
+
+def content_security_policy(script_hashes: Iterable[str] = ()) -> str:
+    """The policy for any response; `script_hashes` ('sha256-...') allow known inline scripts."""
+    scripts = " ".join(["'self'", *(f"'{h}'" for h in sorted(set(script_hashes)))])
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        "style-src 'self'",
+        # Material's and Swagger UI's stylesheets draw their icons as data: SVGs.
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+DEFAULT_POLICY = content_security_policy()
+HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers above on every response; a response's own CSP is kept."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_api = scope["path"].startswith(API_PREFIX)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [h for h in HEADERS if h[0] not in present]
+                if b"content-security-policy" not in present:
+                    headers.append((b"content-security-policy", DEFAULT_POLICY.encode()))
+                if is_api and b"cache-control" not in present:
+                    # Answers hold what people pasted: no shared cache may keep them.
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def harden(app: FastAPI, settings: Settings) -> None:
+    """Add every middleware, innermost first (Starlette runs the last added first)."""
+    app.add_middleware(BodyLimit)
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute,
+                           trusted_proxies=settings.trusted_proxies)
+    if settings.cors_origins:
+        # Outside the rate limit, so a browser's preflight is answered without using allowance.
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"], max_age=600)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(AccessLog)
+    app.add_middleware(SecurityHeaders)

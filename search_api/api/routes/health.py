@@ -1,0 +1,28 @@
+"""`GET /api/health`: whether the index is loaded, and how much it holds."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from search_api.api import models
+from search_api.api.deps import get_index
+from search_api.engine.index import IndexError_
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/health", responses={503: {"model": models.Health}})
+def health(request: Request) -> JSONResponse:
+    """Whether the index is loaded, and how much it holds."""
+    try:
+        live = get_index(request)
+        _, manifest = live.get()
+    except (HTTPException, IndexError_) as error:
+        reason = error.detail if isinstance(error, HTTPException) else str(error)
+        body = models.Health(status="degraded", reason=str(reason))
+        return JSONResponse(body.model_dump(), status_code=503)
+    body = models.Health(
+        status="ok", articles=manifest.articles, questions=manifest.questions, index_built_at=manifest.built_at,
+    )
+    return JSONResponse(body.model_dump())

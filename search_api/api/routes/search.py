@@ -1,0 +1,34 @@
+"""`GET /api/search`: questions that answer a few words or a pasted message."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from search_api.api import models
+from search_api.api.deps import ERRORS, IndexDep, Limit, QueryDep, SearchLogDep, SettingsDep
+from search_api.engine.search import Hit, find
+from search_api.links import deep_link
+from search_api.settings import Settings
+
+router = APIRouter(prefix="/api")
+
+
+def _result(hit: Hit, settings: Settings) -> models.SearchResult:
+    return models.SearchResult(
+        title=hit.title, question=hit.question, url=deep_link(settings.public_url, hit.page, hit.anchor),
+        page=hit.page, anchor=hit.anchor, answer=hit.answer, snippet=hit.snippet, score=hit.score,
+    )
+
+
+@router.get("/search", responses=ERRORS)
+def search_questions(
+    q: QueryDep, live: IndexDep, settings: SettingsDep, searches: SearchLogDep, limit: Limit = 5,
+) -> models.SearchResponse:
+    """Questions that answer `q`, best first, each with a deep link ready to paste."""
+    ix, _ = live.get()
+    outcome = find(ix, q, limit=limit)
+    searches.record("search", q, outcome.hits, outcome.confident)
+    return models.SearchResponse(
+        query=q, total=len(outcome.hits), results=[_result(h, settings) for h in outcome.hits],
+        suggestion=outcome.suggestion, confident=outcome.confident,
+    )

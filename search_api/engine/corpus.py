@@ -1,0 +1,158 @@
+"""The loaded index as numbers in memory, for ranking in a millisecond or two.
+
+Whoosh stores and reads the index; here we keep what ranking needs (postings with
+positions, field lengths, stored fields) in dictionaries, filled on first use, and
+score with BM25F ourselves. Whoosh's own matchers cost 5 to 50 ms for the unions of
+synonyms and fields a creator's question turns into; the same arithmetic over a few
+hundred sections in plain dictionaries costs well under one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import weakref
+from typing import TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.index import Index
+from whoosh.reading import IndexReader, TermNotFound
+
+from search_api.engine.analysis import stems
+from search_api.engine.vocabulary import VOCABULARY_FILE, Vocabulary, load
+
+MEMO_ENTRIES = 20_000
+RESULT_ENTRIES = 5_000
+T = TypeVar("T")
+_MISSING = object()
+K1 = 1.2
+B = 0.75
+SCORED_FIELDS = ("question", "about", "text", "ideas_head", "ideas_text")
+STRONG_FIELDS = ("question", "tags", "title", "answer", "description")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What snippets and confidence need of a section, analysed once."""
+
+    strong: frozenset[str]  # stems of the heading, tags, title, answer and description
+    sentences: tuple[tuple[str, frozenset[str]], ...]  # body sentences with their stems
+
+
+@dataclass(frozen=True)
+class Posting:
+    freq: int
+    positions: tuple[int, ...]
+
+
+class Corpus:
+    """Postings, lengths and stored fields of one index build."""
+
+    def __init__(self, ix: Index) -> None:
+        self._lock = threading.Lock()  # Whoosh's file reads are not safe across threads
+        folder = getattr(ix.storage, "folder", None)
+        built_with = Path(folder) / VOCABULARY_FILE.name if folder else None
+        self.vocabulary: Vocabulary = load(built_with if built_with and built_with.is_file() else VOCABULARY_FILE)
+        self._reader: IndexReader = ix.reader()
+        reader = self._reader
+        self.size = reader.doc_count_all()
+        self.kind: list[str] = []
+        self.page: list[str] = []
+        self._stored: list[dict] = []
+        for docnum in range(self.size):
+            fields = reader.stored_fields(docnum)
+            self._stored.append(fields)
+            self.kind.append(fields.get("kind", ""))
+            self.page.append(fields.get("page", ""))
+        self.questions = [d for d in range(self.size) if self.kind[d] == "question"]
+        self.articles = [d for d in range(self.size) if self.kind[d] == "article"]
+        self.length: dict[str, list[int]] = {}
+        self.average: dict[str, float] = {}
+        for name in SCORED_FIELDS:
+            lengths = [reader.doc_field_length(d, name, 0) or 0 for d in range(self.size)]
+            self.length[name] = lengths
+            self.average[name] = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self._postings: dict[tuple[str, str], dict[int, Posting]] = {}
+        self._derived: dict[int, Derived] = {}
+        # Scores of concepts already seen (see search.concept_scores), bounded.
+        self.memo: dict[tuple, dict[int, float]] = {}
+        self._results: dict[tuple, object] = {}
+
+    def cached(self, key: tuple, compute: Callable[[], T]) -> T:
+        """A whole search result, computed once per build; bounded like `memo`."""
+        found = self._results.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            if len(self._results) >= RESULT_ENTRIES:
+                self._results.clear()
+            self._results[key] = found
+        return found  # type: ignore[return-value]
+
+    def remember(self, key: tuple, scores: dict[int, float]) -> None:
+        if len(self.memo) >= MEMO_ENTRIES:
+            self.memo.clear()  # simple and safe: a cold start costs a few ms
+        self.memo[key] = scores
+
+    def stored(self, docnum: int) -> dict:
+        return self._stored[docnum]
+
+    def derived(self, docnum: int) -> Derived:
+        found = self._derived.get(docnum)
+        if found is None:
+            fields = self._stored[docnum]
+            strong = frozenset(stems(" ".join(str(fields.get(f, "")) for f in STRONG_FIELDS)))
+            body = str(fields.get("body", ""))
+            sentences = tuple((s, frozenset(stems(s))) for s in _SENTENCE.split(body) if s)
+            found = self._derived[docnum] = Derived(strong, sentences)
+        return found
+
+    def postings(self, name: str, term: str) -> dict[int, Posting]:
+        key = (name, term)
+        found = self._postings.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = {}
+            try:
+                matcher = self._reader.postings(name, term)
+            except TermNotFound:
+                matcher = None
+            if matcher is not None:
+                with_positions = matcher.supports("positions")
+                while matcher.is_active():
+                    positions = tuple(matcher.value_as("positions")) if with_positions else ()
+                    found[matcher.id()] = Posting(int(matcher.weight()), positions)
+                    matcher.next()
+            self._postings[key] = found
+            return found
+
+    def df(self, name: str, term: str) -> int:
+        return len(self.postings(name, term))
+
+    def idf(self, df: int) -> float:
+        # Whoosh's own idf, so scores stay comparable with what it would give.
+        return math.log(self.size / (df + 1)) + 1
+
+    def bm25(self, name: str, docnum: int, freq: float, idf: float) -> float:
+        length = self.length[name][docnum] or 1
+        norm = (1 - B) + B * length / (self.average[name] or 1)
+        return idf * (freq * (K1 + 1)) / (freq + K1 * norm)
+
+
+_CORPORA: "weakref.WeakKeyDictionary[Index, Corpus]" = weakref.WeakKeyDictionary()
+_CORPORA_LOCK = threading.Lock()
+
+
+def corpus_for(ix: Index) -> Corpus:
+    """The corpus of a loaded index, built once; it goes when the index object goes."""
+    found = _CORPORA.get(ix)
+    if found is None:
+        with _CORPORA_LOCK:
+            found = _CORPORA.get(ix)
+            if found is None:
+                found = _CORPORA[ix] = Corpus(ix)
+    return found

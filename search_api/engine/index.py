@@ -1,0 +1,237 @@
+"""The Whoosh question index on disk: schema, atomic rebuild, and a live handle.
+
+Layout under the index root: one directory per build (`build-<utc time>-<pid>`)
+and a `current` symlink naming the live one. A rebuild writes a new directory and
+swaps the symlink with os.replace, so readers in any process see either the old
+index or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from search_api.engine.analysis import make_analyzer, make_plain_analyzer
+
+from search_api.engine.corpus import corpus_for
+from search_api.engine.analysis import stems
+from search_api.engine.documents import Page
+from search_api.engine.vocabulary import VOCABULARY_FILE, Vocabulary, load as load_vocabulary
+
+CURRENT = "current"
+MANIFEST = "manifest.json"
+KEEP_BUILDS = 3  # older builds are deleted; a few stay for readers still using them
+
+
+def make_schema() -> Schema:
+    stem = make_analyzer()
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        kind=ID(stored=True),  # "question" or "article"
+        page=ID(stored=True),
+        anchor=STORED(),
+        title=TEXT(analyzer=stem, stored=True),
+        question=TEXT(analyzer=stem, stored=True),
+        answer=TEXT(analyzer=stem, stored=True),
+        body=TEXT(analyzer=stem, stored=True),
+        tags=TEXT(analyzer=stem, stored=True),
+        tag_list=STORED(),
+        description=TEXT(analyzer=stem, stored=True),
+        # Search reads three fields, not six: each query word costs one matcher per
+        # field, and Whoosh's matchers are where the time goes. `about` is what the
+        # article is about (title, tags, description); `text` is what the section says.
+        about=TEXT(analyzer=stem),
+        text=TEXT(analyzer=stem),
+        # Vocabulary groups found in the heading and page (ideas_head) and in the section
+        # text (ideas_text), expanded once at build time, so a query pays one term per
+        # idea instead of one per synonym. Names look like "royalti" or "bank_detail".
+        ideas_head=KEYWORD(scorable=True),
+        ideas_text=KEYWORD(scorable=True),
+        last_reviewed=STORED(),
+        # Every word as written, for typo correction: a misspelling must be corrected
+        # before stemming, or "royalites" is stemmed into something no page contains.
+        spell=TEXT(analyzer=make_plain_analyzer(), spelling=True, phrase=False),
+    )
+
+
+class IndexError_(RuntimeError):
+    """The index is missing or unusable; the message says what to run."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    built_at: str
+    articles: int
+    questions: int
+    # File name -> sha256 of every index file, checked when the index is opened: a
+    # truncated or overwritten segment still opens, then fails the first search.
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def _ideas(vocabulary: Vocabulary, *texts: str) -> str:
+    return " ".join(vocabulary.ideas(stems(" ".join(texts))))
+
+
+def _write_documents(target: Path, pages: list[Page]) -> Manifest:
+    # The vocabulary travels with the index it was expanded into, so a query always
+    # uses the same groups as the build, whatever happens to the file afterwards.
+    vocabulary = load_vocabulary(VOCABULARY_FILE)  # a bad line stops the build here, named
+    shutil.copyfile(VOCABULARY_FILE, target / VOCABULARY_FILE.name)
+    ix = whoosh_index.create_in(str(target), make_schema())
+    questions = 0
+    vocabulary_words = " ".join(vocabulary.phrases)
+    with ix.writer() as writer:  # a failure inside cancels the writer
+        for page in pages:
+            tags = " ".join(page.tags)
+            writer.add_document(
+                doc_id=page.page, kind="article", page=page.page, anchor="",
+                title=page.title, question=page.title, answer=page.description,
+                body=page.intro, tags=tags, tag_list=list(page.tags),
+                description=page.description,
+                # Corrections only ever land on topic words (titles, tags and
+                # the creators' vocabulary), never on any word a body happens to use:
+                # "purple" must not become "people", nor "weather" "whether".
+                spell=" ".join((page.title, tags, vocabulary_words)),
+                about=" ".join((page.title, tags, page.description)),
+                text=page.intro,
+                ideas_head=_ideas(vocabulary, page.title, tags, page.description),
+                ideas_text=_ideas(vocabulary, page.intro),
+                last_reviewed=page.last_reviewed,
+            )
+            for section in page.sections:
+                questions += 1
+                writer.add_document(
+                    doc_id=f"{section.page}#{section.anchor}", kind="question",
+                    page=section.page, anchor=section.anchor, title=page.title,
+                    question=section.question, answer=section.answer, body=section.body,
+                    tags=tags, tag_list=list(page.tags), description=page.description,
+                    spell=" ".join((page.title, tags)),
+                    about=" ".join((page.title, tags, page.description)),
+                    text=section.body,
+                    ideas_head=_ideas(vocabulary, section.question, page.title, tags, page.description),
+                    ideas_text=_ideas(vocabulary, section.body),
+                    last_reviewed=page.last_reviewed,
+                )
+    manifest = Manifest(
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        articles=len(pages),
+        questions=questions,
+        files=fingerprints(target),
+    )
+    (target / MANIFEST).write_text(json.dumps(manifest.__dict__), encoding="utf-8")
+    return manifest
+
+
+def fingerprints(target: Path) -> dict[str, str]:
+    """sha256 of each file Whoosh wrote into `target` (the empty write lock aside)."""
+    return {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(target.iterdir())
+        if f.is_file() and f.name != MANIFEST and not f.name.endswith("WRITELOCK")
+    }
+
+
+def check_files(target: Path, manifest: Manifest) -> None:
+    """Raise IndexError_ naming the first index file that is missing or not as written."""
+    for name, digest in manifest.files.items():
+        path = target / name
+        if not path.is_file():
+            raise IndexError_(f"{path} is missing")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise IndexError_(f"{path} is damaged (it changed after the index was built)")
+
+
+def validate(target: Path, pages: list[Page]) -> None:
+    """Refuse an index that does not hold what it should (never swap in a bad one)."""
+    ix = whoosh_index.open_dir(str(target))
+    with ix.searcher() as searcher:
+        expected = len(pages) + sum(len(p.sections) for p in pages)
+        if searcher.doc_count() != expected:
+            raise IndexError_(f"new index holds {searcher.doc_count()} documents, expected {expected}")
+    if not pages:
+        raise IndexError_("the built site has no pages; run `make site` first")
+
+
+def build_index(pages: list[Page], root: Path) -> Path:
+    """Write a fresh index for `pages` under `root` and make it the live one."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    target = root / f"build-{stamp}-{os.getpid()}"
+    target.mkdir()
+    try:
+        _write_documents(target, pages)
+        validate(target, pages)
+    except Exception:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    link = root / f".{CURRENT}-{stamp}-{os.getpid()}"
+    os.symlink(target.name, link)
+    os.replace(link, root / CURRENT)
+    _prune(root, keep=target.name)
+    return target
+
+
+def _prune(root: Path, keep: str) -> None:
+    builds = sorted(p for p in root.glob("build-*") if p.is_dir())
+    for old in builds[:-KEEP_BUILDS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def current_target(root: Path) -> Path:
+    link = root / CURRENT
+    try:
+        return root / os.readlink(link)
+    except OSError as error:
+        raise IndexError_(f"no index at {link}; run `make index` to build it") from error
+
+
+class LiveIndex:
+    """The loaded index; reopens itself when a rebuild has swapped the symlink."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._target: Path | None = None
+        self._ix: whoosh_index.Index | None = None
+        self._manifest: Manifest | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        target = current_target(self.root)
+        if target == self._target:
+            return
+        with self._lock:
+            if target == self._target:
+                return
+            try:
+                ix = whoosh_index.open_dir(str(target))
+                manifest = Manifest(**json.loads((target / MANIFEST).read_text(encoding="utf-8")))
+                check_files(target, manifest)
+                # Load the ranking data now, so no request pays for it after a swap.
+                corpus_for(ix)
+            except Exception as error:  # whoosh raises many kinds on a damaged index
+                raise IndexError_(f"index at {target} cannot be opened ({error}); run `make index`") from error
+            # Old Index objects are left to the garbage collector: a request that is
+            # still using one keeps working, and its files stay readable after delete.
+            self._ix, self._manifest, self._target = ix, manifest, target
+
+    def get(self) -> tuple[whoosh_index.Index, Manifest]:
+        """The newest index, checked against the symlink on every call."""
+        try:
+            self.refresh()
+        except IndexError_:
+            if self._ix is None:
+                raise
+            # The link is briefly unreadable or the new build is bad: keep serving the old.
+        assert self._ix is not None and self._manifest is not None
+        return self._ix, self._manifest

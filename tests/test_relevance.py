@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.eval_search import DEPTH, load_cases, measure
+from scripts.eval_search import load_cases, measure, our_search
 from search_api.engine.index import LiveIndex
-from search_api.engine.search import find
 
 from .conftest import Built
 
@@ -21,7 +20,7 @@ def test_search_finds_the_right_article_for_creators_questions(built: Built) -> 
     ix, _ = LiveIndex(built.settings.index_dir).get()
     cases = load_cases(QUERIES)
     assert len(cases) >= 80
-    table, _, _ = measure(cases, lambda q: [h.page for h in find(ix, q, limit=DEPTH * 3).hits])
+    table, _, _ = measure(cases, our_search(ix))
     assert table["all"]["S@3"] >= 0.90, table["all"]
     assert table["all"]["MRR"] >= 0.80, table["all"]
     assert table["essay"]["S@3"] >= 0.85, table["essay"]

@@ -107,3 +107,12 @@ def test_the_site_and_the_api_docs_are_served(client: httpx.Client) -> None:
     assert client.get("/api/docs").status_code == 200
     assert client.get("/api/openapi.json").json()["paths"]["/api/search"]
     assert client.get("/no/such/page/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://[::1/royalties/", "http://[not-an-address]/", "//[", "http://ex\uff0fample/"])
+def test_a_malformed_link_to_resolve_is_a_422_with_a_message(client: httpx.Client, url: str) -> None:
+    # Found by fuzzing: the URL parser raises on these, which was a 500.
+    response = client.get("/api/links/resolve", params={"url": url})
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert "not a link" in detail and url in detail, detail

@@ -26,8 +26,15 @@ LinkParam = Annotated[str, Query(min_length=1, max_length=2000,
 
 
 def link_parts(url: str, public_url: str) -> tuple[str, str]:
-    """(site path, anchor) of a pasted link, whichever host it names."""
-    parts = urlsplit(url.strip())
+    """(site path, anchor) of a pasted link, whichever host it names.
+
+    Raises HTTPException 422 when the link cannot be parsed ("http://[::1").
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as error:  # an unclosed IPv6 bracket, a host that is no address, ...
+        raise HTTPException(422, f"url: {url!r} is not a link ({error}). "
+                                 "Paste it as it appears in the reply, e.g. https://help.example/royalties/") from error
     path = parts.path
     base = urlsplit(public_url).path
     if base != "/" and path.startswith(base):

@@ -162,3 +162,32 @@ def test_transposed_letters_are_corrected(ix: Index) -> None:
     outcome = find(ix, "my songg on radoi")
     assert outcome.suggestion == "my song on radio"
     assert outcome.hits[0].page == "royalties/performance/"
+
+
+# --- real words and definitions ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Does the new copyright bill mean I get a share when my song is resold?",
+    "alert",
+    "can I get an alert when my song is played",
+])
+def test_a_real_english_word_is_never_corrected(ix: Index, text: str) -> None:
+    assert find(ix, text).suggestion is None
+
+
+def test_a_misspelling_that_is_no_english_word_is_still_corrected(ix: Index) -> None:
+    assert find(ix, "mechnical royalty").suggestion == "mechanical royalty"
+
+
+@pytest.mark.parametrize(("text", "anchor"), [
+    ("what is needletime", "what-is-needletime"),
+    ("whats a split sheet", "what-is-a-split-sheet"),
+    ("what is an advance?", "what-is-an-advance"),
+])
+def test_a_definition_question_gets_the_definition_first(ix: Index, text: str, anchor: str) -> None:
+    assert find(ix, text).hits[0].anchor == anchor
+
+
+def test_a_glossary_term_answers_what_it_means(ix: Index) -> None:
+    top = find(ix, "ISRC meaning").hits[0]
+    assert (top.page, top.anchor) == ("start-here/glossary/", "isrc")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
+from functools import lru_cache
+
+import wordfreq
 
 from whoosh.analysis import Analyzer, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.acore import Token
@@ -98,3 +100,15 @@ _NUMBERISH = re.compile(r"^\d")
 
 def is_numberish(word: str) -> bool:
     return bool(_NUMBERISH.match(word))
+
+
+# A word at least this common in wordfreq's English (Zipf scale: 3 is about once per
+# million words, 2 about once per ten million) is a real word, never a typo to correct.
+# Below it are mostly misspellings ("royalites" 0, "registred" 1.1, "copywrite" 1.4).
+ENGLISH_ZIPF = 2.0
+
+
+@lru_cache(maxsize=20_000)
+def is_english(word: str) -> bool:
+    """Whether `word` is a real English word, by the word list wordfreq ships (offline)."""
+    return wordfreq.zipf_frequency(word, "en", wordlist="best") >= ENGLISH_ZIPF

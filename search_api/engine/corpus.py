@@ -33,6 +33,7 @@ B = 0.75
 SCORED_FIELDS = ("question", "about", "text", "ideas_head", "ideas_text")
 STRONG_FIELDS = ("question", "tags", "title", "answer", "description")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_DEFINITION_HEADING = re.compile(r"^\s*what\s+(?:is|are)\s+(?!the difference\b)|\bmean\?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ class Derived:
 
     strong: frozenset[str]  # stems of the heading, tags, title, answer and description
     sentences: tuple[tuple[str, frozenset[str]], ...]  # body sentences with their stems
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A question heading as ranking compares it with a query."""
+
+    stems: frozenset[str]
+    defines: bool  # "What is needletime?", or a glossary term ("Needletime", no "?")
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class Corpus:
             self.average[name] = (sum(lengths) / len(lengths)) if lengths else 1.0
         self._postings: dict[tuple[str, str], dict[int, Posting]] = {}
         self._derived: dict[int, Derived] = {}
+        self._headings: dict[int, Heading] = {}
         # Scores of concepts already seen (see search.concept_scores), bounded.
         self.memo: dict[tuple, dict[int, float]] = {}
         self._results: dict[tuple, object] = {}
@@ -108,6 +118,14 @@ class Corpus:
             body = str(fields.get("body", ""))
             sentences = tuple((s, frozenset(stems(s))) for s in _SENTENCE.split(body) if s)
             found = self._derived[docnum] = Derived(strong, sentences)
+        return found
+
+    def heading(self, docnum: int) -> Heading:
+        found = self._headings.get(docnum)
+        if found is None:
+            question = str(self._stored[docnum].get("question", "")).strip()
+            defines = bool(_DEFINITION_HEADING.search(question)) or (bool(question) and not question.endswith("?"))
+            found = self._headings[docnum] = Heading(frozenset(stems(question)), defines)
         return found
 
     def postings(self, name: str, term: str) -> dict[int, Posting]:

@@ -24,7 +24,7 @@ from whoosh.index import Index
 
 from search_api.engine import messages
 from search_api.engine.corpus import Corpus, corpus_for
-from search_api.engine.analysis import is_numberish, is_stop, stems, words
+from search_api.engine.analysis import is_english, is_numberish, is_stop, stems, words
 from search_api.engine.vocabulary import Concept, Vocabulary
 
 # The question heading and the tags say what a section is about; the body only mentions.
@@ -43,6 +43,13 @@ PAGE_PRIOR = 0.5  # how much the whole article's match lifts its questions
 COORDINATION = 0.9  # a question missing one of the query's ideas keeps 90% of its score
 FUSION_K = 8  # reciprocal rank fusion: small k trusts each list's top answers
 SNIPPET_CHARS = 300
+# "what is needletime" asks for the definition: a heading that defines exactly what was
+# asked ("What is needletime?", or the glossary's "Needletime") outranks the questions
+# that only share the word ("What do I need to do to get needletime?").
+DEFINITION_BOOST = 2.0
+_DEFINITION_QUERY = re.compile(
+    r"^\W*(?:(?:so|but|and|ok|okay|hi|hey)\W+)*(?:what\s*(?:is|are|'s|’s|s)\b|whats\b|define\b|definition of\b|"
+    r"meaning of\b|what\s+does\s+.+\s+mean\W*$|.+\b(?:meaning|definition)\W*$)", re.I)
 
 
 
@@ -77,6 +84,7 @@ class _Plan:
     weights: list[float]
     stems: list[str] = field(default_factory=list)
     unknown: int = 0  # content words of the question that no page uses
+    defines: bool = False  # "what is X": the definition of X is wanted
 
 
 # --- spelling -------------------------------------------------------------------------
@@ -89,6 +97,8 @@ def correct(ix: Index, corpus: Corpus, text: str, vocab: Vocabulary) -> str | No
         if len(word) < 5 or is_stop(word) or is_numberish(word) or not word.isalpha():
             continue
         word_stems = stems(word)
+        if is_english(word):
+            continue  # a real English word is never "corrected" ("resold", "alert")
         if corpus.df("spell", word) or (word_stems and (
                 vocab.knows(word_stems[0]) or corpus.df("text", word_stems[0]) or corpus.df("about", word_stems[0]))):
             continue  # a word some page uses is never "corrected"
@@ -196,7 +206,24 @@ def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
         extra.sort(key=lambda c: max(corpus.df("text", s) for s in c.typed))
         own += extra[:4]
         weights += [CONTEXT_WEIGHT] * len(extra[:4])
-    return _Plan(concepts=own, weights=weights, stems=own_stems, unknown=unknown)
+    return _Plan(concepts=own, weights=weights, stems=own_stems, unknown=unknown,
+                 defines=is_definition_query(text))
+
+
+def is_definition_query(text: str) -> bool:
+    """ "what is X", "what's a split sheet", "define ISRC", "needletime meaning"."""
+    return len(text.split()) <= 10 and bool(_DEFINITION_QUERY.match(text.strip()))
+
+
+def heading_boost(corpus: Corpus, docnum: int, plan_: _Plan) -> float:
+    """More for a heading that defines what a definition question asks about."""
+    if not plan_.defines:
+        return 1.0
+    heading = corpus.heading(docnum)
+    query = set(plan_.stems)
+    if heading.defines and heading.stems and heading.stems <= query and len(query - heading.stems) <= 1:
+        return DEFINITION_BOOST
+    return 1.0
 
 
 def _bare_number(concept: Concept) -> bool:
@@ -262,7 +289,8 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
     best_article = max(article_scores.values(), default=0.0) or 1.0
 
     def final(doc: int, base: float) -> float:
-        return base * (1 + PAGE_PRIOR * article_scores.get(corpus.page[doc], 0.0) / best_article)
+        return (base * (1 + PAGE_PRIOR * article_scores.get(corpus.page[doc], 0.0) / best_article)
+                * heading_boost(corpus, doc, plan_))
 
     chosen: list[tuple[int, float]] = []
     # When the question itself has no word the index knows, its context is all we have.

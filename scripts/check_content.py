@@ -25,6 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from scripts.article_checks import SiteContext, check_article, os_relative
 from scripts.problems import Problem, error, ordered, summary, warning
 from scripts.site_checks import build_for_check, ledger_problems, message_problems
+from search_api.site import hours
 from search_api.site.ledger import published_entries, read_ledger
 from search_api.site.sections import load_pages
 from search_api.settings import Settings
@@ -57,7 +58,8 @@ def site_context(config: MkDocsConfig, today: date) -> SiteContext:
     return SiteContext(
         docs_dir=Path(config.docs_dir),
         base_dir=Path(config.config_file_path).parent,
-        variables={**dict(config.extra), "config": config},
+        # load_config runs no plugin: write {{ contact.hours }} as the opening-hours plugin does.
+        variables={**hours.with_hours_sentence(config.extra, hours.load(Path(config.config_file_path))), "config": config},
         jinja=jinja,
         extensions=list(config.markdown_extensions),
         extension_configs=dict(config.mdx_configs),

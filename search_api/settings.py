@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     # Server processes for `python -m scripts.serve`; 2 or more is the production start.
     workers: int = Field(default=1, ge=1, le=64)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Chatwoot (the helpdesk inbox agents work in), e.g. https://chat.example.org: the
+    # private notes are posted there, and the desk's dashboard-app mode accepts messages
+    # only from it and may be framed only by it. With any of the three empty,
+    # /api/integrations/chatwoot answers 404.
+    chatwoot_url: str = ""
+    # The `api_access_token` of the agent bot (or an agent) that posts the notes.
+    chatwoot_api_token: str = Field(default="", repr=False)
+    # The `token=` in the webhook URL pasted into Chatwoot; compared in constant time, never logged.
+    chatwoot_webhook_secret: str = Field(default="", repr=False)
 
     @field_validator("trusted_proxies", "cors_origins", mode="before")
     @classmethod
@@ -83,6 +92,25 @@ class Settings(BaseSettings):
                 raise ValueError(f"CORS_ORIGINS: {origin!r} is not an origin like https://crm.example.org")
         # Browsers send the origin without a trailing slash.
         return tuple(origin.rstrip("/") for origin in value)
+
+    @field_validator("chatwoot_url")
+    @classmethod
+    def _chatwoot_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment):
+            raise ValueError(f"CHATWOOT_URL: {value!r} is not an address like https://chat.example.org")
+        return value
+
+    @property
+    def chatwoot_origin(self) -> str:
+        """The origin Chatwoot's pages are served from ("" when CHATWOOT_URL is unset)."""
+        parts = urlsplit(self.chatwoot_url)
+        return f"{parts.scheme}://{parts.netloc}" if self.chatwoot_url else ""
+
+    @property
+    def chatwoot_enabled(self) -> bool:
+        return bool(self.chatwoot_url and self.chatwoot_api_token and self.chatwoot_webhook_secret)
 
     @field_validator("site_url")
     @classmethod

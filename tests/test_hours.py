@@ -146,3 +146,35 @@ def test_the_sentence_goes_into_contact_hours(hours: opening.OpeningHours) -> No
     filled = opening.with_hours_sentence(extra, hours)
     assert filled["contact"] == {"email": "help@example.org", "hours": hours.sentence()}
     assert extra["contact"] == {"email": "help@example.org"}  # not changed in place
+
+
+def _mkdocs_build(tmp_path, config: str) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "index.md").write_text("# Hours\n\nWe work {{ contact.hours }}.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(tmp_path / "mkdocs.yml"),
+                           "-d", str(tmp_path / "site")], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+SITE = CONFIG.replace("site_name: Test\n", "site_name: Test\nplugins:\n  - opening-hours\n  - macros\n")
+
+
+def test_the_site_writes_the_sentence_from_the_data(tmp_path) -> None:
+    built = _mkdocs_build(tmp_path, SITE)
+    assert built.returncode == 0, built.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "We work Monday to Friday, 08:00 to 17:00 (South African time), except public holidays." in page
+
+
+def test_a_bad_value_stops_the_build_naming_the_line(tmp_path) -> None:
+    text = SITE.replace('friday: "08:00-17:00"', 'friday: "08:00-1700"')
+    built = _mkdocs_build(tmp_path, text)
+    assert built.returncode != 0
+    line = _line_of(text, "friday:")
+    assert (f"{tmp_path / 'mkdocs.yml'}:{line}: extra.opening_hours.weekly.friday: "
+            f"'08:00-1700' is not a time range") in built.stderr
+

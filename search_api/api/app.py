@@ -16,10 +16,12 @@ from search_api.api.middleware import harden
 from search_api.api.openapi import install_error_docs
 from search_api.api.routes import articles, health, links, search
 from search_api.api.routes.admin import register_admin
+from search_api.api.routes.chatwoot import register_chatwoot
 from search_api.api.routes.desk import register_desk
 from search_api.api.routes.feedback import register_feedback
 from search_api.api.static_site import SiteFiles
 from search_api.engine.index import IndexError_, LiveIndex
+from search_api.site import hours
 from search_api.settings import Settings
 
 log = logging.getLogger("search_api")
@@ -53,6 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
     register_admin(app, settings)
     register_feedback(app, settings)
     register_desk(app, settings)
+    register_chatwoot(app, settings, app.state.desk_wording, hours.load(settings.mkdocs_config))
     register_api_docs(app)
     _mount_site(app, settings.site_dir)
     harden(app, settings)

@@ -24,14 +24,23 @@ MAX_LOGGED_QUERY_CHARS = 500  # enough to see what was asked, not a whole essay
 
 # Query parameters that hold a person's name whatever they contain (the desk's `name`).
 NAME_PARAMETERS = frozenset({"name"})
+# Query parameters that hold a secret (the Chatwoot webhook's `token`): never written.
+SECRET_PARAMETERS = frozenset({"token"})
 
 
 def _without_names(raw: str) -> str:
-    """The query string as text, with name parameters replaced before anything else."""
+    """The query string as text, with name and secret parameters replaced before anything else."""
     parts = []
     for key, value in parse_qsl(raw, keep_blank_values=True):
-        parts.append(f"{key}={'[name]' if key in NAME_PARAMETERS and value else value}")
-    return "&".join(parts) if parts else unquote_plus(raw)
+        if key in SECRET_PARAMETERS:
+            value = "[secret]"
+        elif key in NAME_PARAMETERS and value:
+            value = "[name]"
+        parts.append(f"{key}={value}")
+    if parts:
+        return "&".join(parts)
+    text = unquote_plus(raw)
+    return "[withheld]" if any(secret in text for secret in SECRET_PARAMETERS) else text
 
 
 class JsonLines(logging.Formatter):

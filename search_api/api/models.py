@@ -156,3 +156,20 @@ class AnswerResponse(BaseModel):
     channel: str
     suggestion: str | None = Field(default=None, description="The corrected query when a misspelling was corrected")
     questions: list[AnsweredQuestion] = Field(description="One for a few words; up to three for a long message")
+
+
+class WebhookAck(BaseModel):
+    status: Literal["queued", "ignored", "duplicate"] = Field(
+        description="queued: a note will be posted; ignored: not a creator's message; duplicate: already queued",
+    )
+    reason: str | None = Field(default=None, description="Why it was ignored")
+
+
+class OpeningHoursState(BaseModel):
+    open: bool = Field(description="Whether the team is in now")
+    now: str = Field(description="The time now in the team's zone (ISO 8601)")
+    closes_at: str | None = Field(description="When open: when this opening period ends")
+    opens_at: str | None = Field(description="When closed: the next opening (ISO 8601); null if none within a year")
+    next_open: str | None = Field(description='When closed: the next opening in words, e.g. "on Monday at 08:00"')
+    hours: str = Field(description="The opening hours as the site writes them")
+    timezone: str = Field(description="The team's time zone, e.g. Africa/Johannesburg")

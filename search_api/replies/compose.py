@@ -53,6 +53,9 @@ class Wording:
     no_page: str = "There is no page on our help centre that answers this yet."
     contact: str = "Please contact us and a person will answer."
     hours: str = ""
+    # Sent by the Chatwoot bot outside opening hours; holds "{next_open}".
+    out_of_hours: str = "This is an automatic reply: our team is not in right now. A person will answer you {next_open}."
+    out_of_hours_links: str = "These pages may already help:"
 
 
 @dataclass(frozen=True)
@@ -152,3 +155,31 @@ def compose_fallback(channel: str, wording: Wording, name: str | None = None) ->
     greeting = _greeting(wording, channel, clean_name(name))
     parts = [s for text in (wording.no_page, wording.contact, wording.hours) for s in sentences(plain(text))]
     return _reply(channel, fit(channel, parts, lambda body: _assemble(channel, greeting, body, "", wording)))
+
+
+def _assemble_links(channel: str, greeting: str, body: str, intro: str, urls: list[str], wording: Wording) -> str:
+    links = "\n".join([intro, *urls]) if urls else ""
+    if channel == "email":
+        return "\n\n".join(p for p in (greeting, body, links, wording.sign_off) if p)
+    text = "\n".join(p for p in (greeting, body, links) if p)
+    return text.translate(_GSM_PLAIN) if channel == "sms" else text
+
+
+def compose_out_of_hours(channel: str, wording: Wording, next_open: str, urls: list[str],
+                         name: str | None = None) -> Reply:
+    """The automatic reply outside opening hours: when a person will answer, and the links
+    (already judged confident by the caller) that may help meanwhile.
+
+    The sentence with `next_open` is never dropped: links go first, then the greeting,
+    before the channel's limit would cut it.
+    """
+    limit = CHANNEL_LIMITS[channel]
+    parts = sentences(plain(wording.out_of_hours.replace("{next_open}", next_open)))
+    greeting = _greeting(wording, channel, clean_name(name))
+    for greet in (greeting, ""):
+        for count in range(len(urls), -1, -1):
+            text = fit(channel, parts, lambda body: _assemble_links(
+                channel, greet, body, wording.out_of_hours_links, urls[:count], wording))
+            if (limit is None or channel_length(channel, text) <= limit) and next_open in text.replace("\n", " "):
+                return _reply(channel, text)
+    return _reply(channel, fit(channel, parts, lambda body: _assemble_links(channel, "", body, "", [], wording)))

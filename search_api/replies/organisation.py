@@ -19,9 +19,12 @@ from typing import Any
 import yaml
 
 from search_api.replies.compose import Wording
+from search_api.site import hours
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 NAME = "name"
+# Filled per reply, not from extra: the creator's first name, the next opening in words.
+PER_REPLY = {NAME: "{name}", "next_open": "{next_open}"}
 
 DEFAULT_REPLIES: dict[str, str] = {
     "greeting": "Hi {{ name }},",
@@ -31,6 +34,11 @@ DEFAULT_REPLIES: dict[str, str] = {
     "no_page": "There is no page on our help centre that answers this yet.",
     "contact": "Please e-mail {{ contact.email }} or WhatsApp {{ contact.whatsapp }} and a person will answer.",
     "hours": "We are open {{ contact.hours }}.",
+    # The out-of-hours reply a Chatwoot bot sends (api/chatwoot.py); {{ next_open }} is
+    # the next opening in words, "on Monday at 08:00".
+    "out_of_hours": "This is an automatic reply: our team is not in right now. "
+                    "A person will answer you {{ next_open }}.",
+    "out_of_hours_links": "These pages may already help:",
 }
 
 
@@ -61,7 +69,8 @@ def load_extra(mkdocs_config: Path) -> dict[str, Any]:
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"{mkdocs_config}: cannot read the organisation's details ({error})") from error
     extra = config.get("extra") if isinstance(config, dict) else None
-    return extra if isinstance(extra, dict) else {}
+    # {{ contact.hours }} is written from extra.opening_hours, as the site's build does.
+    return hours.with_hours_sentence(extra if isinstance(extra, dict) else {}, hours.load(mkdocs_config))
 
 
 def lookup(values: Mapping[str, Any], dotted: str) -> Any:
@@ -75,15 +84,16 @@ def lookup(values: Mapping[str, Any], dotted: str) -> Any:
 
 
 def render(template: str, values: Mapping[str, Any], where: str) -> str:
-    """`template` with each `{{ a.b }}` replaced from `values`; `{{ name }}` becomes "{name}".
+    """`template` with each `{{ a.b }}` replaced from `values`; `{{ name }}` becomes "{name}"
+    (and `{{ next_open }}` "{next_open}"), filled for each reply.
 
     Raises ValueError naming `where` for a placeholder `values` does not define.
     """
 
     def fill(match: re.Match[str]) -> str:
         key = match.group(1)
-        if key == NAME:
-            return "{name}"  # filled per reply, in replies/compose.py
+        if key in PER_REPLY:
+            return PER_REPLY[key]  # filled per reply, in replies/compose.py
         try:
             return str(lookup(values, key))
         except KeyError:

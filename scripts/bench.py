@@ -217,7 +217,7 @@ def synthetic_config(settings: Settings, docs: Path, target: Path) -> Path:
     for line in settings.mkdocs_config.read_text(encoding="utf-8").splitlines():
         if line.startswith("docs_dir:"):
             line = f"docs_dir: {docs}"
-        elif line.strip().startswith("custom_dir:"):
+        elif line.strip().startswith(("custom_dir:", "module_name:")):
             name = line.split(":", 1)[1].strip()
             line = line.split(":", 1)[0] + f": {Path(name) if Path(name).is_absolute() else config_dir / name}"
         lines.append(line)

@@ -23,6 +23,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from scripts.article_checks import SiteContext, check_article, os_relative
+from scripts.law_checks import read_records, record_problems
+from scripts.law_records import LawRecord, laws_file_for
 from scripts.problems import Problem, error, ordered, summary, warning
 from scripts.site_checks import build_for_check, ledger_problems, message_problems
 from search_api.site import hours
@@ -42,7 +44,7 @@ def load_site_config(config_file: Path) -> MkDocsConfig:
         raise ConfigUnreadable(" ".join(str(bad).split()) or type(bad).__name__) from bad
 
 
-def site_context(config: MkDocsConfig, today: date) -> SiteContext:
+def site_context(config: MkDocsConfig, today: date, laws: dict[str, LawRecord] | None = None) -> SiteContext:
     macros = config.plugins.get("macros")
     options = macros.config if macros is not None else {}
     jinja = jinja2.Environment(
@@ -66,6 +68,7 @@ def site_context(config: MkDocsConfig, today: date) -> SiteContext:
         slugify=toc.get("slugify", default_slugify),
         separator=toc.get("separator", "-"),
         today=today,
+        laws=laws or {},
     )
 
 
@@ -120,9 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigUnreadable as bad:
         print(f"{args.config}:1: the site configuration cannot be read ({bad}) — check its path, or undo your last change to it")
         return 1
-    site = site_context(config, args.today)
+    laws_file = laws_file_for(Path(config.config_file_path).parent)
+    laws_shown = os_relative(laws_file, Path.cwd())
+    laws, problems = read_records(laws_file, laws_shown)
+    if not args.files:  # one article checked on its own: only that article's problems
+        problems += record_problems(laws, args.today, laws_shown)
+    site = site_context(config, args.today, laws)
     files = [f.resolve() for f in args.files] or sorted(site.docs_dir.rglob("*.md"))
-    problems = article_problems(files, site)
+    problems += article_problems(files, site)
     new_links = 0
     if not args.no_build and not args.files:
         built, new_links = built_site_problems(args.config, site, args.ledger, problems)

@@ -13,6 +13,7 @@ def write_config(folder: Path, docs_dir: Path, redirect_maps: dict[str, str] | N
     text = Settings().mkdocs_config.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {docs_dir}", text)
     text = re.sub(r"(?m)^(\s*custom_dir:) .*$", rf"\1 {ROOT / 'overrides'}", text)
+    text = re.sub(r"(?m)^(\s*module_name:) (.*)$", lambda m: f"{m.group(1)} {ROOT / m.group(2).strip()}", text)
     if redirect_maps:
         lines = "".join(f"\n        '{old}': '{new}'" for old, new in redirect_maps.items())
         text = text.replace("      redirect_maps: {}", "      redirect_maps:" + lines, 1)

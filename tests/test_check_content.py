@@ -21,7 +21,7 @@ from .sitecopy import write_config
 
 TODAY = "2026-11-23"
 FRONT = "---\ntitle: {title}\ndescription: A short answer.\nlast_reviewed: 2026-11-01\ntags: [test]\n---\n"
-LAW_FRONT = FRONT.replace("tags: [test]\n", "tags: [test]\nstatus: proposed\nas_of: 2026-10-01\n")
+LAW_FRONT = FRONT.replace("tags: [test]\n", "tags: [test]\nlaw: test_bill\n")
 SOURCES = "\n## Sources\n\n- [The Bill](https://example.org/bill) — Parliament, 2026-10-01\n"
 
 
@@ -34,8 +34,11 @@ ARTICLES = {
     "clean.md": article("Clean", "## Who pays me?\n\nYour society pays you when your song is played.\n\n"
                                  "It sends the money to your bank. You can see each payment.\n\n"
                                  "## See also\n\n- [Law](law-changes/clean-law.md)\n"),
-    "law-changes/clean-law.md": article("Clean law", "## Is the Bill law yet?\n\nThe Bill is not law yet.\n" + SOURCES,
-                                        LAW_FRONT),
+    "law-changes/clean-law.md": article("Clean law", "## Is the Bill law yet?\n\n{{ laws.test_bill.now }} "
+                                                     '{{ law_news("test_bill") }}\n' + SOURCES, LAW_FRONT),
+    "law-changes/by-hand.md": article("By hand", "## Is the Bill law yet?\n\nThe Bill is not law yet.\n\n"
+                                                 "Parliament passed it. As of June 2026 it had not been signed.\n" + SOURCES,
+                                      LAW_FRONT.replace("law: test_bill\n", "law: test_bill\nstatus: proposed\n")),
     "no-front-matter.md": "# No front matter\n\n## Is this fine?\n\nIt is not.\n",
     "never-closed.md": "---\ntitle: Never closed\n\n# Never closed\n\nText.\n",
     "bad-yaml.md": "---\ntitle: Bad YAML\ndescription: Tax: what to declare\nlast_reviewed: 2026-11-01\n"
@@ -43,9 +46,9 @@ ARTICLES = {
     "fields.md": "---\ndescription: " + "A very long description. " * 7 + "\nlast_reviewed: 2026-13-01\n"
                  "tags: royalties\n---\n# Fields\n\n## Who pays me?\n\nYour society pays you.\n",
     "future.md": FRONT.format(title="Future").replace("2026-11-01", "2027-01-05") + "# Future\n\nText here.\n",
-    "law-changes/no-status.md": article("No status", "## Is it law?\n\nIt is not law.\n"),
-    "ai/bad-status.md": article("Bad status", "## Is it law?\n\nIt is not law.\n\n## Sources\n\n- The newspaper\n",
-                                LAW_FRONT.replace("status: proposed", "status: maybe")),
+    "law-changes/no-status.md": article("No status", "## Is it settled?\n\nNo court has decided.\n"),
+    "ai/bad-status.md": article("Bad status", "## Is it settled?\n\nNo court has decided.\n\n## Sources\n\n- The newspaper\n",
+                                LAW_FRONT.replace("law: test_bill", "law: maybe")),
     "headings.md": article("Headings", "## Payment dates\n\nWe pay in June.\n\n## Who pays me?\n\nWe do.\n\n"
                                        "## Who pays me?\n\nWe still do.\n\n## Who collects?{#who}\n\nWe do.\n"),
     "hard.md": article("Hard", "## Why is this hard?\n\nNotwithstanding contractual stipulations, administrative "
@@ -70,6 +73,35 @@ ARTICLES = {
                                  "Read [a missing page](missing.md).\n\nRead [who pays](clean.md#who-pays).\n\n"
                                  "Read [contact](help/contact).\n\nRead [home](/index.md).\n"),
 }
+
+# The fixture site's own law records (data/laws.yml beside its mkdocs.yml).
+LAWS = """\
+test_bill:
+  title: The Test Bill
+  name: the Test Bill
+  where: South Africa
+  status: proposed
+  now: The Test Bill is not law, because the President has not signed it.
+  summary: No. Parliament passed it.
+  as_of: 2026-06-26
+  checked: 2026-10-01
+  review_months: 3
+  mentions: [Test Bill]
+  sources:
+    - {title: The Bill, url: "https://example.org/bill", publisher: Parliament, date: 2026-10-01}
+old_bill:
+  title: The Old Bill
+  name: the Old Bill
+  where: South Africa
+  status: unclear
+  now: The Old Bill is stuck.
+  summary: No.
+  as_of: 2026-04-01
+  checked: 2026-05-01
+  review_months: 3
+  sources:
+    - {title: The Bill, url: "https://example.org/bill", publisher: Parliament, date: 2026-04-01}
+"""
 
 LEDGER = """\
 # test ledger
@@ -105,6 +137,8 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     (folder / "published-links.txt").write_text(LEDGER, encoding="utf-8")
+    (folder / "data").mkdir()
+    (folder / "data" / "laws.yml").write_text(LAWS, encoding="utf-8")
     return write_config(folder, folder / "docs")
 
 
@@ -141,7 +175,7 @@ def test_errors_come_first_then_warnings_then_reviews_then_the_summary(report: C
     assert errors and warnings and max(errors) < min(warnings)
     reviews = [i for i, line in enumerate(report.lines) if "review due since" in line]
     assert reviews == warnings[-len(reviews):]
-    assert re.fullmatch(r"\d+ errors, \d+ warnings in 20 articles \(2 due for review\): fix the errors first\.( .*)?",
+    assert re.fullmatch(r"\d+ errors, \d+ warnings in 21 articles \(3 due for review\): fix the errors first\.( .*)?",
                         report.lines[-1]), report.lines[-1]
 
 
@@ -165,13 +199,20 @@ def _is_error(line: str) -> bool:
         "docs/fields.md:3: last_reviewed '2026-13-01' is not a real date — write it as YYYY-MM-DD, e.g. last_reviewed: 2026-11-23",
         "docs/fields.md:4: tags must be a list of words — write them as tags: [royalties, radio play, royalites]",
         "docs/future.md:4: last_reviewed 2027-01-05 is in the future — use the date the facts were checked, 2026-11-23 at the latest",
-        "docs/law-changes/no-status.md:1: a law or AI article needs a status — add status: with one of: proposed, "
-        "passed, in force, in court, unclear",
-        "docs/law-changes/no-status.md:1: the front matter has no as_of — add as_of: YYYY-MM-DD, e.g. as_of: 2026-11-23",
+        "docs/law-changes/no-status.md:2: a law or AI article needs law: naming its record — add law: with one of: "
+        "test_bill, old_bill, all (or add a record to data/laws.yml)",
         "docs/law-changes/no-status.md:13: a law or AI article needs a ## Sources section — add ## Sources at the end, "
         "with - [Title](https://...) — Publisher, date for each source",
-        "docs/ai/bad-status.md:6: status 'maybe' is not one we show — use one of: proposed, passed, in force, in court, unclear",
-        "docs/ai/bad-status.md:17: ## Sources lists no links — add each source as - [Title](https://...) — Publisher, date",
+        "docs/ai/bad-status.md:6: law 'maybe' is not a record in data/laws.yml — use one of: test_bill, old_bill, all",
+        "docs/law-changes/by-hand.md:7: status is typed on the page, but it comes from the law record — delete the "
+        "status: line; change it in data/laws.yml under test_bill",
+        'docs/law-changes/by-hand.md:15: "not law": this sentence states where the Test Bill stands by hand — write '
+        '{{ laws.test_bill.now }} instead (and {{ law_news("test_bill") }} for its dates), so it changes when data/laws.yml does',
+        'docs/law-changes/by-hand.md:17: "As of": this sentence states where the Test Bill stands by hand — write '
+        '{{ laws.test_bill.now }} instead (and {{ law_news("test_bill") }} for its dates), so it changes when data/laws.yml does',
+        "data/laws.yml:14: old_bill: review due since 2026-08-01 (last checked 2026-05-01; this record is checked every "
+        "3 months) — search for news on it, update status, now, summary and as_of if anything changed, then set checked to today",
+        "docs/ai/bad-status.md:16: ## Sources lists no links — add each source as - [Title](https://...) — Publisher, date",
         'docs/headings.md:11: heading "Payment dates" is not a question — reword it as the question a creator would ask, '
         'ending in "?" (only "Sources" and "See also" may be other headings)',
         'docs/headings.md:19: heading "Who pays me?" has the same anchor #who-pays-me as the heading on line 15 — '
@@ -267,6 +308,8 @@ def test_an_unreadable_site_configuration_is_one_message(tmp_path: Path, capsys:
 
 def test_the_real_articles_have_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings()
-    run = run_check(capsys, "--config", str(settings.mkdocs_config), "--ledger", str(settings.ledger_file))
+    # Today, not TODAY: the real articles and law records carry the dates they were checked.
+    code = check_main(["--config", str(settings.mkdocs_config), "--ledger", str(settings.ledger_file)])
+    run = CheckRun(code=code, lines=capsys.readouterr().out.splitlines())
     errors = [line for line in run.lines if " — " in line and _is_error(line)]
     assert run.code == 0, "\n".join(errors)

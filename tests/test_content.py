@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts import readability
+from scripts.law_records import load_records, page_law_meta
 
 from search_api.site.sections import read_front_matter
 
@@ -86,12 +87,17 @@ def test_median_grade_is_7_or_lower() -> None:
     assert statistics.median(grade(p) for p in PATHS) <= 7.0
 
 
+def law_meta(path: str) -> dict[str, str]:
+    """The status, as-of date and banner a law page gets from its record in data/laws.yml."""
+    return page_law_meta(load_records(), str(read_front_matter(source(path))["law"]))
+
+
 @pytest.mark.parametrize("path", [p for p in PATHS if p.startswith(LAW_SECTIONS)])
 def test_law_articles_carry_status_as_of_and_sources(path: str) -> None:
     text = source(path).read_text(encoding="utf-8")
-    meta = read_front_matter(source(path))
-    assert meta.get("status") in STATUSES, f"docs/{path}.md: status {meta.get('status')!r}"
-    assert isinstance(meta.get("as_of"), date) and meta["as_of"] <= date.today()
+    meta = law_meta(path)
+    assert meta["status"] in STATUSES, f"docs/{path}.md: status {meta['status']!r}"
+    assert date.fromisoformat(meta["as_of"]) <= date.today()
     assert headings(text)[-1] == "Sources", f"docs/{path}.md does not end with ## Sources"
     sources = text.split("## Sources", 1)[1]
     assert len(re.findall(r"\]\(https?://", sources)) >= 2, f"docs/{path}.md: fewer than two linked sources"
@@ -101,11 +107,13 @@ def test_law_articles_carry_status_as_of_and_sources(path: str) -> None:
 def test_law_pages_show_status_and_as_of_before_the_text(built: Built, path: str) -> None:
     page = path.removesuffix("index").rstrip("/") + "/"
     html = (built.site_dir / page / "index.html").read_text(encoding="utf-8")
-    meta = read_front_matter(source(path))
+    meta = law_meta(path)
     banner = html.find('id="law-status"')
     assert banner != -1, f"/{page} does not show its status"
     assert html.find("<h2", banner) > banner, "the status must come before the first question"
-    assert meta["as_of"].isoformat() in html[banner:banner + 600]
+    assert meta["as_of"] in html[banner:banner + 600]
+    assert re.search(r"Status: [a-z ,]+\. Checked \d{1,2} [A-Z][a-z]+ \d{4}\.", meta["law_banner"])
+    assert meta["law_banner"] in html[banner:banner + 600], f"/{page}: the banner is not the record's one line"
 
 
 def test_every_planned_question_is_in_the_index(built: Built) -> None:

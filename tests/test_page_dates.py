@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from scripts.law_records import load_records, page_law_meta
 from search_api.links import source_file
 from search_api.site.sections import read_front_matter
 
@@ -29,7 +30,9 @@ def test_law_and_ai_articles_show_status_and_as_of_above_the_title(built: Built)
         html = (built.site_dir / page.page / "index.html").read_text(encoding="utf-8")
         status = re.search(r'<div class="law-status"[^>]*data-status="([^"]+)" data-as-of="([^"]+)"', html)
         assert status, f"{page.page} shows no status"
-        assert (status.group(1), status.group(2)) == (page.meta["status"], page.meta["as_of"])
+        meta = read_front_matter(source_file(built.settings.docs_dir, page.page))
+        record = page_law_meta(load_records(), str(meta["law"]))  # the page's law record gives both
+        assert (status.group(1), status.group(2)) == (record["status"], record["as_of"])
         assert html.index('class="law-status"') < html.index("<h1"), f"{page.page}: the status is not at the top"
 
 

@@ -17,13 +17,13 @@ from typing import Any
 
 import jinja2
 import markdown
-import yaml
 
 from scripts import law_checks
 from scripts.law_records import LawRecord, template_context
 from scripts.problems import Problem, error, warning
 from scripts.readability import MAX_SENTENCE_WORDS, grade, long_sentences
 from search_api.listening.report import add_months, review_months
+from search_api.site.front_matter import FrontMatterError, parse as parse_front_matter
 
 LAW_FOLDERS = ("law-changes/", "ai/")
 OTHER_HEADINGS = ("Sources", "See also")  # the only `##` headings that need not be questions
@@ -48,18 +48,16 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _LINK = re.compile(r"\]\(\s*<?https?://")
 
 
-class FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that a date that is not real stays text (the check names it)."""
-
-
-def _date_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:  # 2026-13-01 looks like a date to YAML, and it raises
-        return loader.construct_scalar(node)
-
-
-FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+# What an editor reads for each way front matter can be broken: (what is wrong, the fix).
+_FRONT_MATTER_PROBLEMS = {
+    "missing": lambda _: ("the file has no front matter",
+                          "start it with a line ---, then title:, description:, last_reviewed: and tags:, then a line ---"),
+    "unclosed": lambda _: ("the front matter is never closed", "add a line with only --- after the last field (tags:)"),
+    "yaml": lambda detail: (f"the front matter is not valid YAML ({detail})",
+                            'put quotes around a value with a colon in it, e.g. title: "Tax: what to declare"'),
+    "not-a-mapping": lambda _: ("the front matter is not a list of fields",
+                                "write one field a line, e.g. title: Mechanical royalties"),
+}
 
 
 @dataclass(frozen=True)
@@ -125,29 +123,12 @@ def read_source(path: Path, relative: str, shown: str) -> tuple[Source | None, l
         return None, [error(shown, line, f"the file is not saved as UTF-8 text (byte 0x{raw[bad.start]:02x})",
                             "save it as UTF-8 in your editor (File > Save with encoding)")]
     lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return Source(shown, relative, lines, None, 1), [error(
-            shown, 1, "the file has no front matter",
-            "start it with a line ---, then title:, description:, last_reviewed: and tags:, then a line ---")]
-    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), None)
-    if end is None:
-        return Source(shown, relative, lines, None, 1), [error(
-            shown, 1, "the front matter is never closed", "add a line with only --- after the last field (tags:)")]
-    source = Source(shown, relative, lines, None, end + 2)
     try:
-        front = yaml.load("\n".join(lines[1:end]), Loader=FrontMatterLoader)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as bad:
-        mark = getattr(bad, "problem_mark", None)
-        problem = getattr(bad, "problem", None) or str(bad).splitlines()[0]
-        line = mark.line + 2 if mark is not None else 1
-        return source, [error(shown, line, f"the front matter is not valid YAML ({problem})",
-                              'put quotes around a value with a colon in it, e.g. title: "Tax: what to declare"')]
-    if front is None:
-        front = {}
-    if not isinstance(front, dict):
-        return source, [error(shown, 2, "the front matter is not a list of fields",
-                              "write one field a line, e.g. title: Mechanical royalties")]
-    return Source(shown, relative, lines, front, end + 2), []
+        front = parse_front_matter(text)
+    except FrontMatterError as bad:
+        source = Source(shown, relative, lines, None, 1 if bad.kind in ("missing", "unclosed") else bad.body_line)
+        return source, [error(shown, bad.line, *_FRONT_MATTER_PROBLEMS[bad.kind](bad.detail))]
+    return Source(shown, relative, lines, front.data, front.body_line), []
 
 
 def headings(source: Source) -> list[Heading]:

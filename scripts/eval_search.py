@@ -41,7 +41,7 @@ from whoosh.index import Index
 from search_api.engine import messages
 from search_api.engine.index import LiveIndex
 from search_api.engine.search import find
-from search_api.site.sections import plain_text
+from search_api.site.html import plain_text
 from search_api.settings import Settings
 
 DEPTH = 10  # articles considered for MRR

@@ -19,6 +19,8 @@ from scripts.article_checks import os_relative
 from scripts.problems import Problem, error
 from search_api.site.anchor_aliases import page_questions, ranked
 from search_api.links import source_page
+from search_api.site.front_matter import FrontMatterError, parse as parse_front_matter
+from search_api.site.html import read_html
 from search_api.site.landing import land
 from search_api.site.ledger import LedgerEntry
 from search_api.links import source_file
@@ -35,7 +37,6 @@ _MACROS = re.compile(r"_File_: `(?P<src>[^`]+)`.*?(?:_Line (?P<line>\d+) in Mark
                      r"|_(?P<kind>\w+)_: (?P<what>[^\n]*))", re.S)
 _ANY_DOC = re.compile(r"Doc file '(?P<src>[^']+)'")
 _WORDS = re.compile(r"^\s*[A-Za-z]")  # a line of prose, not a code fence or Markdown emphasis
-_HEADING_ID = re.compile(r'<h[2-6][^>]*\bid="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def link_line(path: Path, link: str) -> int:
 def _anchor_hint(site_dir: Path, doc: str, link: str) -> str:
     anchor = link.partition("#")[2]
     built = site_dir / source_page(doc) / "index.html"
-    ids = _HEADING_ID.findall(built.read_text(encoding="utf-8")) if built.is_file() else []
+    headings = read_html(built.read_text(encoding="utf-8")).headings if built.is_file() else []
+    ids = [h.id for h in headings if h.level >= 2]
     close = difflib.get_close_matches(anchor, ids, n=1, cutoff=0.4)
     target = link.partition("#")[0]
     if close:
@@ -162,12 +164,11 @@ def message_problems(build: Build, docs_dir: Path, base_dir: Path, config_shown:
 def _body_offset(path: Path) -> int:
     """How many lines the front matter takes (MkDocs numbers Markdown lines after it)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return parse_front_matter(path.read_text(encoding="utf-8")).body_line - 1
+    except FrontMatterError as bad:
+        return bad.body_line - 1  # 0 when the block itself is missing or never closed
     except (OSError, UnicodeDecodeError):
         return 0
-    if not lines or lines[0].strip() != "---":
-        return 0
-    return next((n + 1 for n, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), 0)
 
 
 def _front_matter_line(path: Path, key: str) -> int:

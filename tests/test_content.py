@@ -12,7 +12,7 @@ import pytest
 from scripts import readability
 from scripts.law_records import load_records, page_law_meta
 
-from search_api.site.sections import read_front_matter
+from search_api.site.front_matter import read_front_matter
 
 from .conftest import Built
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from scripts.law_records import load_records, page_law_meta
 from search_api.links import source_file
-from search_api.site.sections import read_front_matter
+from search_api.site.front_matter import read_front_matter
 
 from .conftest import Built
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from search_api.replies.organisation import load_extra, load_wording, render, reply_wording
+from search_api.replies.organisation import load_wording, render, reply_wording
+from search_api.site.mkdocs_config import load_extra
 from search_api.replies.compose import (
     CHANNEL_LIMITS, CHANNELS, Wording, channel_length, compose_fallback, compose_reply, plain, sentences, x_length,
 )
@@ -172,3 +173,14 @@ def test_mkdocs_env_tags_load_without_an_environment(tmp_path: Path) -> None:
     )
     assert load_extra(config)["org"] == {"name": "Us"}
     assert load_wording(config).sign_off == "Kind regards,\nThe Us team"
+
+
+def test_wording_is_rendered_as_the_site_renders_it_filters_included() -> None:
+    # The site's macros plugin is Jinja2: a filter that works on a page works in a reply.
+    extra = {"org": {"name": "Us"}, "contact": {"email": "a@us.example", "whatsapp": "+1"}}
+    wording = reply_wording({**extra, "replies": {"sign_off": "Thanks,\n{{ org.name | upper }}",
+                                                  "greeting": "Hi {{ name }}!"}})
+    assert wording.sign_off == "Thanks,\nUS"
+    assert wording.greeting == "Hi {name}!"
+    with pytest.raises(ValueError, match=r"extra\.replies\.sign_off is not valid wording"):
+        reply_wording({**extra, "replies": {"sign_off": "{{ org.name "}})

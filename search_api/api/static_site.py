@@ -20,11 +20,11 @@ from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
 from search_api.api.middleware import content_security_policy
+from search_api.site.html import read_html
 
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
 FOREVER = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
-_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.S | re.I)
 _MAX_CACHED_PAGES = 4096
 
 
@@ -32,7 +32,7 @@ def inline_script_hashes(html: str) -> tuple[str, ...]:
     """'sha256-...' of each inline script, as a browser hashes it (the exact text, UTF-8)."""
     return tuple(
         "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
-        for body in _INLINE_SCRIPT.findall(html)
+        for body in read_html(html).inline_scripts
     )
 
 

@@ -15,7 +15,7 @@ from whoosh.index import Index
 from search_api.links import deep_link, source_page
 from search_api.listening.store import FeedbackStore
 from search_api.engine.search import find
-from search_api.site.sections import read_front_matter
+from search_api.site.front_matter import read_front_matter
 from search_api.settings import Settings
 
 REVIEW_MONTHS = 12

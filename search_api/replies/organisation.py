@@ -11,17 +11,15 @@ message naming the key, as a strict site build would.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
+import jinja2
 
 from search_api.replies.compose import Wording
 from search_api.site import hours
-
-_PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+from search_api.site.mkdocs_config import load_extra as load_config_extra
 NAME = "name"
 # Filled per reply, not from extra: the creator's first name, the next opening in words.
 PER_REPLY = {NAME: "{name}", "next_open": "{next_open}"}
@@ -42,64 +40,52 @@ DEFAULT_REPLIES: dict[str, str] = {
 }
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """A safe loader that reads mkdocs.yml's `!ENV [NAME, default]` as its default.
+class _Named(dict):
+    """A mapping from `extra:` that knows its dotted path, so an error can name the key."""
 
-    The replies never use those values (they are site settings like SITE_URL); the
-    tag only has to load without error.
-    """
-
-
-def _env_default(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.SequenceNode):
-        values = loader.construct_sequence(node)
-        return values[-1] if values else None
-    return None
+    def __init__(self, values: Mapping[str, Any], path: str) -> None:
+        super().__init__({key: _named(value, f"{path}.{key}" if path else str(key)) for key, value in values.items()})
+        self.path = path
 
 
-_ConfigLoader.add_constructor("!ENV", _env_default)
-# MkDocs configs may hold other `!!python/name:` tags (pymdownx); those load as None here.
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+def _named(value: Any, path: str) -> Any:
+    return _Named(value, path) if isinstance(value, Mapping) else value
+
+
+class _MissingKey(jinja2.StrictUndefined):
+    """StrictUndefined that reports the whole dotted key, e.g. contact.fax."""
+
+    @property
+    def _undefined_message(self) -> str:
+        owner = self._undefined_obj
+        prefix = f"{owner.path}." if isinstance(owner, _Named) and owner.path else ""
+        return f"{prefix}{self._undefined_name}"
 
 
 def load_extra(mkdocs_config: Path) -> dict[str, Any]:
-    """The `extra:` block of an MkDocs configuration ({} when it has none)."""
-    try:
-        config = yaml.load(mkdocs_config.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ValueError(f"{mkdocs_config}: cannot read the organisation's details ({error})") from error
-    extra = config.get("extra") if isinstance(config, dict) else None
-    # {{ contact.hours }} is written from extra.opening_hours, as the site's build does.
-    return hours.with_hours_sentence(extra if isinstance(extra, dict) else {}, hours.load(mkdocs_config))
+    """The `extra:` block of an MkDocs configuration, with {{ contact.hours }} written from
+    extra.opening_hours, as the site's build writes it."""
+    return hours.with_hours_sentence(load_config_extra(mkdocs_config), hours.load(mkdocs_config))
 
 
-def lookup(values: Mapping[str, Any], dotted: str) -> Any:
-    """values["contact"]["email"] for "contact.email"; KeyError when any step is missing."""
-    current: Any = values
-    for key in dotted.split("."):
-        if not isinstance(current, Mapping) or key not in current:
-            raise KeyError(dotted)
-        current = current[key]
-    return current
+# The same engine MkDocs' macros plugin renders the pages with, so `{{ org.name | upper }}`
+# means the same in a reply as on the site. Replies are plain text: nothing is escaped.
+_JINJA = jinja2.Environment(undefined=_MissingKey, autoescape=False, keep_trailing_newline=True)
 
 
 def render(template: str, values: Mapping[str, Any], where: str) -> str:
-    """`template` with each `{{ a.b }}` replaced from `values`; `{{ name }}` becomes "{name}"
-    (and `{{ next_open }}` "{next_open}"), filled for each reply.
+    """`template` rendered with `values`; `{{ name }}` becomes "{name}" (and `{{ next_open }}`
+    "{next_open}"), filled for each reply.
 
-    Raises ValueError naming `where` for a placeholder `values` does not define.
+    Raises ValueError naming `where` for a key `values` does not define, or bad syntax.
     """
-
-    def fill(match: re.Match[str]) -> str:
-        key = match.group(1)
-        if key in PER_REPLY:
-            return PER_REPLY[key]  # filled per reply, in replies/compose.py
-        try:
-            return str(lookup(values, key))
-        except KeyError:
-            raise ValueError(f"{where} uses {{{{ {key} }}}}, but extra: in mkdocs.yml has no {key}") from None
-
-    return _PLACEHOLDER.sub(fill, template)
+    try:
+        return _JINJA.from_string(template).render(**_Named(values, ""), **PER_REPLY)
+    except jinja2.UndefinedError as missing:
+        key = str(missing)
+        raise ValueError(f"{where} uses {{{{ {key} }}}}, but extra: in mkdocs.yml has no {key}") from None
+    except jinja2.TemplateError as bad:
+        raise ValueError(f"{where} is not valid wording ({bad}); placeholders look like {{{{ contact.email }}}}") from None
 
 
 def reply_wording(extra: Mapping[str, Any], source: str = "mkdocs.yml") -> Wording:

@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from search_api.site.ledger import LedgerEntry
-from search_api.site.sections import NON_ANSWER_SECTIONS, first_paragraph, plain_text
+from search_api.site.html import read_html
+from search_api.site.sections import NON_ANSWER_SECTIONS
 
 # A renamed question usually keeps its answer; a different question shares few words.
 ANSWER_WEIGHT = 0.7
 MIN_SCORE = 0.6
 MIN_MARGIN = 0.1  # the best match must beat the runner-up by this much, or nobody wins
 
-_H2 = re.compile(r'<h2\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h2>(.*?)(?=<h2\b|\Z)', re.S)
-_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _WORD = re.compile(r"\w+")
 ALIAS_CLASS = "anchor-alias"
 
@@ -36,12 +35,11 @@ class Question:
 
 def page_questions(html: str) -> list[Question]:
     """The `##` questions of a rendered page, with the first paragraph of each."""
-    questions = []
-    for anchor, title, body in _H2.findall(html):
-        question = plain_text(_PERMALINK.sub("", title))
-        if question.lower() not in NON_ANSWER_SECTIONS:
-            questions.append(Question(anchor=anchor, question=question, answer=first_paragraph(body)))
-    return questions
+    return [
+        Question(anchor=h.id, question=h.text, answer=h.first_paragraph)
+        for h in read_html(html).headings
+        if h.level == 2 and h.text.lower() not in NON_ANSWER_SECTIONS
+    ]
 
 
 def similarity(a: str, b: str) -> float:
@@ -87,7 +85,13 @@ def add_alias_ids(html: str, aliases: dict[str, str]) -> str:
     by_target: dict[str, list[str]] = {}
     for old, new in aliases.items():
         by_target.setdefault(new, []).append(old)
+    headings = {h.id: h for h in reversed(read_html(html).headings)}  # the first with an id wins
+    inserts: dict[int, str] = {}
     for new, olds in by_target.items():
-        marks = "".join(f'<a id="{old}" class="{ALIAS_CLASS}" aria-hidden="true"></a>' for old in sorted(olds))
-        html = re.sub(rf'(<h[1-6]\b[^>]*?\bid="{re.escape(new)}"[^>]*>)', lambda m: m.group(1) + marks, html, count=1)
+        target = headings.get(new)
+        if target is not None:
+            inserts[target.open_tag_end] = "".join(
+                f'<a id="{old}" class="{ALIAS_CLASS}" aria-hidden="true"></a>' for old in sorted(olds))
+    for at in sorted(inserts, reverse=True):  # from the end, so earlier offsets stay right
+        html = html[:at] + inserts[at] + html[at:]
     return html

@@ -7,18 +7,15 @@ its heading (search_api.site.mkdocs_plugin). A browser follows both; so does `la
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
 from search_api.links import site_path
+from search_api.site.html import BuiltHtml, read_html
 
 MAX_REDIRECTS = 10  # a redirect loop in redirect_maps must not hang a request
 
-# The page mkdocs-redirects writes at a moved page's old path.
-_REDIRECT_PAGE = re.compile(r'<title>Redirecting\.\.\.</title>\s*<link rel="canonical" href="([^"]*)">')
-_HEADING = re.compile(r'<h([1-6])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 
 
 @dataclass(frozen=True)
@@ -29,13 +26,9 @@ class Landing:
     anchor_renamed: bool  # the link's anchor is an old id kept inside a renamed heading
 
 
-def redirect_target(html: str) -> str | None:
-    match = _REDIRECT_PAGE.search(html[:1000])
-    return match.group(1) if match else None
-
-
 def is_redirect_page(html: str) -> bool:
-    return redirect_target(html) is not None
+    """A page mkdocs-redirects wrote at a moved page's old path."""
+    return read_html(html).redirect_target is not None
 
 
 def _page_html(site_dir: Path, page: str) -> str | None:
@@ -45,14 +38,13 @@ def _page_html(site_dir: Path, page: str) -> str | None:
     return target.read_text(encoding="utf-8")
 
 
-def heading_for(html: str, anchor: str) -> tuple[str, bool] | None:
+def heading_for(page: BuiltHtml, anchor: str) -> tuple[str, bool] | None:
     """(the id of the heading `anchor` lands on, whether `anchor` is an old id) or None."""
-    kept = f'id="{anchor}"'
-    for match in _HEADING.finditer(html):
-        if match.group(2) == anchor:
+    for heading in page.headings:
+        if heading.id == anchor:
             return anchor, False
-        if kept in match.group(3):
-            return match.group(2), True
+        if anchor in heading.inner_ids:
+            return heading.id, True
     return None
 
 
@@ -70,7 +62,8 @@ def land(site_dir: Path, page: str, anchor: str = "") -> Landing | None:
         html = _page_html(site_dir, current)
         if html is None:
             return None
-        target = redirect_target(html)
+        built = read_html(html)
+        target = built.redirect_target
         if target is None:
             break
         # Redirect pages hold a relative URL, and keep the #anchor (their script does).
@@ -80,9 +73,9 @@ def land(site_dir: Path, page: str, anchor: str = "") -> Landing | None:
         return None
     if not anchor:
         return Landing(page=current, anchor="", page_moved=moved, anchor_renamed=False)
-    heading = heading_for(html, anchor)
+    heading = heading_for(built, anchor)
     if heading is not None:
         return Landing(page=current, anchor=heading[0], page_moved=moved, anchor_renamed=heading[1])
-    if re.search(rf'\bid="{re.escape(anchor)}"', html):  # an id that is not a heading
+    if anchor in built.ids:  # an id that is not a heading
         return Landing(page=current, anchor=anchor, page_moved=moved, anchor_renamed=False)
     return None

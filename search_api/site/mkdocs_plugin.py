@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from search_api.site.html import read_html
 from search_api.site.anchor_aliases import add_alias_ids, page_questions, renamed_to
 from search_api.links import site_path, source_page
 from search_api.site.ledger import LedgerEntry, read_ledger
@@ -24,7 +25,6 @@ from search_api.settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.anchor_redirects")
 MAX_MOVES = 10
-_ID = re.compile(r'\bid="([^"]+)"')
 
 
 def page_moves(config: MkDocsConfig) -> dict[str, str]:
@@ -77,7 +77,7 @@ class AnchorRedirectsPlugin(BasePlugin):
         return config
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        present = set(_ID.findall(html))
+        present = set(read_html(html).ids)
         aliases = explicit_redirects(page, present)
         entries = self.by_page.get(site_path(page.url) or "", [])
         recorded = {e.anchor: e for e in entries}

@@ -7,53 +7,17 @@ ids Python-Markdown gave the headings. We never slugify a heading ourselves.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from search_api.engine.documents import Page, Section
+from search_api.site.front_matter import read_front_matter
+from search_api.site.html import first_paragraph, plain_text, read_html
 from search_api.links import source_file
 
 # `##` headings that are not questions and hold no answer worth returning.
 NON_ANSWER_SECTIONS = frozenset({"sources", "see also"})
-
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-_HEADING_ID = re.compile(r"<h([1-6])[^>]*\bid=\"([^\"]+)\"")
-
-
-def plain_text(fragment: str) -> str:
-    """HTML fragment from the search index -> readable plain text."""
-    text = _TAG.sub(" ", fragment)
-    text = html.unescape(text)
-    text = _SPACE.sub(" ", text).strip()
-    # Tags split words from their punctuation ("money .") when a link ends a sentence.
-    return re.sub(r"\s+([.,;:!?)])", r"\1", text)
-
-
-def first_paragraph(fragment: str) -> str:
-    match = _FIRST_PARAGRAPH.search(fragment)
-    return plain_text(match.group(1) if match else fragment)
-
-
-def read_front_matter(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return {}
-    end = text.find("\n---", 3)
-    if end == -1:
-        return {}
-    try:
-        data = yaml.safe_load(text[3:end]) or {}
-    except (yaml.YAMLError, ValueError):
-        # `make check` names the file and line; the index must not die on it.
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _as_text(value: object) -> str:
@@ -67,7 +31,7 @@ def heading_levels(site_dir: Path, page: str) -> dict[str, int]:
     built = site_dir / page / "index.html"
     if not built.is_file():
         return {}
-    return {m.group(2): int(m.group(1)) for m in _HEADING_ID.finditer(built.read_text(encoding="utf-8"))}
+    return {h.id: h.level for h in read_html(built.read_text(encoding="utf-8")).headings}
 
 
 def _question_sections(page: str, docs: list[dict], levels: dict[str, int]) -> tuple[Section, ...]:

@@ -177,7 +177,7 @@ def test_mkdocs_env_tags_load_without_an_environment(tmp_path: Path) -> None:
 
 def test_wording_is_rendered_as_the_site_renders_it_filters_included() -> None:
     # The site's macros plugin is Jinja2: a filter that works on a page works in a reply.
-    extra = {"org": {"name": "Us"}, "contact": {"email": "a@us.example", "whatsapp": "+1"}}
+    extra = {"org": {"name": "Us"}, "contact": {"email": "a@us.example", "whatsapp": "+1", "hours": "9 to 5"}}
     wording = reply_wording({**extra, "replies": {"sign_off": "Thanks,\n{{ org.name | upper }}",
                                                   "greeting": "Hi {{ name }}!"}})
     assert wording.sign_off == "Thanks,\nUS"

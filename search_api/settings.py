@@ -76,12 +76,15 @@ class Settings(BaseSettings):
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        normal = []
         for item in value:
             try:
-                ip_network(item, strict=False)
+                network = ip_network(item, strict=False)
             except ValueError:
                 raise ValueError(f"TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
-        return value
+            # uvicorn's ProxyHeadersMiddleware takes addresses and strict networks: 10.0.0.1/8 -> 10.0.0.0/8.
+            normal.append(str(network.network_address) if network.num_addresses == 1 else str(network))
+        return tuple(normal)
 
     @field_validator("cors_origins")
     @classmethod

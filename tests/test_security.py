@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from search_api.api.limits import MAX_BODY_BYTES, TrustedProxies, client_address
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from search_api.api.limits import MAX_BODY_BYTES
 from search_api.settings import Settings
 
 from .conftest import Built, ServerThread, free_port
@@ -132,18 +136,29 @@ def test_behind_a_trusted_proxy_the_limit_counts_each_forwarded_client(built: Bu
 
 
 def test_client_address_reads_forwarded_for_only_from_trusted_proxies() -> None:
-    trusted = TrustedProxies(["10.0.0.0/8", "127.0.0.1"])
+    # The middleware harden() puts outermost, configured from the setting as operators write it.
+    trusted = Settings(trusted_proxies="10.0.0.1/8, 127.0.0.1").trusted_proxies
+    assert trusted == ("10.0.0.0/8", "127.0.0.1")
 
-    def scope(peer: str, forwarded: str | None) -> dict:
+    def client_address(peer: str, forwarded: str | None) -> str:
+        seen: dict = {}
+
+        async def app(scope: dict, receive: object, send: object) -> None:
+            seen.update(scope)
+
         headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
-        return {"type": "http", "client": (peer, 1234), "headers": headers}
+        scope = {"type": "http", "client": (peer, 1234), "headers": headers}
+        asyncio.run(ProxyHeadersMiddleware(app, trusted_hosts=list(trusted))(scope, None, None))
+        return seen["client"][0]
 
-    assert client_address(scope("192.0.2.5", "203.0.113.1"), trusted) == "192.0.2.5"
-    assert client_address(scope("127.0.0.1", "203.0.113.1"), trusted) == "203.0.113.1"
-    assert client_address(scope("127.0.0.1", "203.0.113.1, 10.1.2.3"), trusted) == "203.0.113.1"
-    assert client_address(scope("127.0.0.1", "not-an-ip"), trusted) == "127.0.0.1"
-    assert client_address(scope("127.0.0.1", None), trusted) == "127.0.0.1"
-    assert client_address(scope("10.0.0.1", "10.0.0.2, 10.0.0.3"), trusted) == "10.0.0.2"
+    assert client_address("192.0.2.5", "203.0.113.1") == "192.0.2.5"
+    assert client_address("127.0.0.1", "203.0.113.1") == "203.0.113.1"
+    assert client_address("127.0.0.1", "203.0.113.1, 10.1.2.3") == "203.0.113.1"
+    assert client_address("127.0.0.1", None) == "127.0.0.1"
+    assert client_address("10.0.0.1", "10.0.0.2, 10.0.0.3") == "10.0.0.2"
+    # A value our own proxy would never write is kept as an opaque key: it earns no allowance
+    # beyond its own, and a client cannot forge it past the proxy (the proxy appends).
+    assert client_address("127.0.0.1", "198.51.100.7, not-an-ip") == "not-an-ip"
 
 
 def test_an_oversized_request_body_is_refused_with_413(client: httpx.Client) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
-from typing import Sequence
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,41 +22,10 @@ MAX_TRACKED_CLIENTS = 10_000  # past this, clients with a full allowance are for
 MAX_BODY_BYTES = 64 * 1024  # the largest honest request (a feedback comment) is under 4 KiB
 
 
-def _parse_ip(text: str) -> IPv4Address | IPv6Address | None:
-    try:
-        return ip_address(text.strip().strip("[]"))
-    except ValueError:
-        return None
-
-
-class TrustedProxies:
-    """The reverse proxies whose X-Forwarded-For we believe (TRUSTED_PROXIES)."""
-
-    def __init__(self, networks: Sequence[str]) -> None:
-        self.networks = tuple(ip_network(n, strict=False) for n in networks)
-
-    def __contains__(self, address: str) -> bool:
-        ip = _parse_ip(address)
-        return ip is not None and any(ip in network for network in self.networks)
-
-
-def client_address(scope: Scope, trusted: TrustedProxies) -> str:
-    """The address a request came from: the peer, or behind trusted proxies the forwarded one.
-
-    X-Forwarded-For is read from the right, skipping our own proxies, because only
-    the entries they appended can be believed; anything further left the client wrote.
-    """
-    peer = scope["client"][0] if scope.get("client") else "unknown"
-    if peer not in trusted:
-        return peer
-    forwarded = ",".join(Headers(scope=scope).getlist("x-forwarded-for"))
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        if _parse_ip(hop) is None:
-            break  # garbage in the header: fall back to the last proxy we trust
-        if hop not in trusted:
-            return hop
-    return hops[0] if hops and _parse_ip(hops[0]) is not None else peer
+def peer(scope: Scope) -> str:
+    """The client's address. Behind TRUSTED_PROXIES, uvicorn's ProxyHeadersMiddleware (outermost,
+    see middleware.py) has already put the forwarded client here, read from the right."""
+    return scope["client"][0] if scope.get("client") else "unknown"
 
 
 @dataclass
@@ -73,9 +41,14 @@ class RateLimiter:
         self.per_minute = per_minute
         self.per_second = per_minute / 60
         self.clients: dict[str, _Allowance] = {}
+        self._lock = threading.Lock()  # sync routes call it from the thread pool
 
     def wait_s(self, client: str, now: float) -> float:
         """Take one request from `client`'s allowance: 0 if allowed, else seconds until it would be."""
+        with self._lock:
+            return self._take(client, now)
+
+    def _take(self, client: str, now: float) -> float:
         allowance = self.clients.get(client)
         if allowance is None:
             if len(self.clients) >= MAX_TRACKED_CLIENTS:
@@ -105,16 +78,15 @@ async def _send_error(send: Send, status: int, detail: str, headers: dict[str, s
 class RateLimit:
     """ASGI middleware: 429 with Retry-After once a client has used its allowance on /api/."""
 
-    def __init__(self, app: ASGIApp, per_minute: int, trusted_proxies: Sequence[str]) -> None:
+    def __init__(self, app: ASGIApp, per_minute: int) -> None:
         self.app = app
         self.limiter = RateLimiter(per_minute)
-        self.trusted = TrustedProxies(trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
-        wait_s = self.limiter.wait_s(client_address(scope, self.trusted), time.monotonic())
+        wait_s = self.limiter.wait_s(peer(scope), time.monotonic())
         if wait_s <= 0:
             await self.app(scope, receive, send)
             return

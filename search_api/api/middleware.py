@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,8 +81,7 @@ def harden(app: FastAPI, settings: Settings) -> None:
     """Add every middleware, innermost first (Starlette runs the last added first)."""
     app.add_middleware(BodyLimit)
     if settings.rate_limit_per_minute:
-        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute,
-                           trusted_proxies=settings.trusted_proxies)
+        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     if settings.cors_origins:
         # Outside the rate limit, so a browser's preflight is answered without using allowance.
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
@@ -89,3 +89,6 @@ def harden(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(AccessLog)
     app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:
+        # Outermost: every layer inside, the rate limits included, sees the forwarded client.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))

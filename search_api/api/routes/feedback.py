@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import sqlite3
-import threading
 import time
 from typing import Annotated
 
@@ -25,7 +24,7 @@ from search_api.api.routes import report as editors_report
 from search_api.links import canonical_page
 from search_api.listening.store import Feedback, FeedbackStore
 from search_api.engine.index import LiveIndex
-from search_api.api.limits import RateLimiter, TrustedProxies, client_address
+from search_api.api.limits import RateLimiter, peer
 from search_api.settings import Settings
 
 log = logging.getLogger("search_api.api.routes.feedback")
@@ -86,9 +85,7 @@ def _check_rate(request: Request) -> None:
     limiter: RateLimiter | None = request.app.state.feedback_limiter
     if limiter is None:
         return
-    client = client_address(request.scope, request.app.state.feedback_proxies)
-    with request.app.state.feedback_limiter_lock:
-        wait_s = limiter.wait_s(client, time.monotonic())
+    wait_s = limiter.wait_s(peer(request.scope), time.monotonic())
     if wait_s > 0:
         retry_after = max(1, math.ceil(wait_s))
         raise HTTPException(
@@ -118,8 +115,6 @@ def register_feedback(app: FastAPI, settings: Settings) -> None:
     admin route) and their store (the SQLite file opens on first use)."""
     app.state.feedback_store = FeedbackStore(settings.feedback_db, settings.retention_days)
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_minute) if settings.feedback_per_minute else None
-    app.state.feedback_limiter_lock = threading.Lock()  # sync routes run in a thread pool
-    app.state.feedback_proxies = TrustedProxies(settings.trusted_proxies)
     app.include_router(router)
     if settings.admin_token:
         app.include_router(editors_report.router)

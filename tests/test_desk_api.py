@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from search_api.site.mkdocs_config import load_extra
+from search_api.replies.organisation import load_extra
 from search_api.replies.compose import CHANNEL_LIMITS, CHANNELS
 
 from .conftest import Built

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search_api.replies.organisation import load_wording, render, reply_wording
-from search_api.site.mkdocs_config import load_extra
+from search_api.replies.organisation import load_extra, load_wording, render, reply_wording
 from search_api.replies.compose import (
     CHANNEL_LIMITS, CHANNELS, Wording, channel_length, compose_fallback, compose_reply, plain, sentences, x_length,
 )

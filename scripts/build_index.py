@@ -19,10 +19,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from search_api.engine.index import build_index
+from search_api.engine.index import IndexBuildError, build_index
 from search_api.site.sections import load_pages
 from search_api.settings import Settings
-from search_api.engine.vocabulary import VocabularyError
 
 KEEP_SITE_BUILDS = 3
 
@@ -80,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages(settings.site_dir, settings.docs_dir)
     try:
         target = build_index(pages, settings.index_dir)
-    except VocabularyError as error:
-        print(f"The search vocabulary has a problem; the live index is unchanged.\n{error}", file=sys.stderr)
+    except IndexBuildError as error:
+        print(f"The search index cannot be built; the live index is unchanged.\n{error}", file=sys.stderr)
         return 1
     questions = sum(len(p.sections) for p in pages)
     size = sum(f.stat().st_size for f in target.iterdir())

@@ -15,7 +15,7 @@ import sys
 from whoosh.index import Index
 
 from search_api.listening.store import FeedbackStore, utc_today
-from search_api.engine.index import IndexError_, LiveIndex
+from search_api.engine.index import IndexUnavailable, LiveIndex
 from search_api.listening.report import DEFAULT_ROWS, build_report
 from search_api.listening.report_formats import render_csv, render_html, render_text
 from search_api.settings import Settings
@@ -24,7 +24,7 @@ from search_api.settings import Settings
 def open_question_index(settings: Settings) -> Index | None:
     try:
         ix, _ = LiveIndex(settings.index_dir).get()
-    except IndexError_ as error:
+    except IndexUnavailable as error:
         print(f"No nearest questions in this report: {error}", file=sys.stderr)
         return None
     return ix

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
+import pytest
 
 from search_api.api.routes.admin import token_matches
+from search_api.engine import index as index_module
 from search_api.engine.index import current_target
 
 from .conftest import ADMIN_TOKEN, Built, ServerThread, free_port
@@ -22,6 +26,24 @@ def test_reindex_with_the_token_rebuilds_and_switches(client: httpx.Client, buil
     assert body["questions"] == sum(len(p.sections) for p in built.pages)
     assert current_target(built.settings.index_dir) != before
     assert client.get("/api/health").json()["index_built_at"] == body["index_built_at"]
+
+
+def test_a_bad_vocabulary_line_refuses_the_rebuild_naming_file_and_line_and_the_live_index_serves(
+    client: httpx.Client, built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bad = tmp_path / "vocabulary.txt"
+    bad.write_text("royalty, royalties\nlonely\n", encoding="utf-8")
+    monkeypatch.setattr(index_module, "VOCABULARY_FILE", bad)  # the running app builds with it
+    index_dir = built.settings.index_dir
+    before, builds = current_target(index_dir), sorted(index_dir.glob("build-*"))
+    health = client.get("/api/health").json()
+    response = client.post("/api/admin/reindex", headers=BEARER)
+    assert response.status_code == 409, response.text  # was a 500
+    detail = response.json()["detail"]
+    assert f"{bad}:2: a group needs at least two words" in detail and "live one is unchanged" in detail, detail
+    assert current_target(index_dir) == before and sorted(index_dir.glob("build-*")) == builds
+    assert client.get("/api/health").json() == health
+    assert client.get("/api/search", params={"q": "join"}).json()["results"]
 
 
 def test_reindex_without_or_with_a_wrong_token_is_401(client: httpx.Client, built: Built) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from search_api.engine.index import IndexError_, build_index, current_target
+from search_api.engine.index import IndexBuildError, build_index, current_target
 from search_api.settings import Settings
 
 from .conftest import Built, ServerThread, free_port
@@ -95,11 +95,11 @@ def test_a_build_that_fails_validation_never_replaces_the_live_index(built: Buil
     good = build_index(built.pages, index_dir)
     with ServerThread(settings_with_index(built, index_dir)) as server, httpx.Client(base_url=server.base_url) as http:
         before = http.get("/api/health").json()
-        with pytest.raises(IndexError_, match="no pages"):
+        with pytest.raises(IndexBuildError, match="no pages"):
             build_index([], index_dir)  # a site whose search index came out empty
         # A page whose section cannot be written: the writer is cancelled mid-build.
         broken = replace(built.pages[0], sections=(replace(built.pages[0].sections[0], body=None),))
-        with pytest.raises(Exception):
+        with pytest.raises(TypeError, match="NoneType"):
             build_index([*built.pages[1:], broken], index_dir)
         assert current_target(index_dir) == good
         assert sorted(p.name for p in index_dir.glob("build-*")) == [good.name], "failed builds must be removed"

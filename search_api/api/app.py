@@ -20,7 +20,7 @@ from search_api.api.routes.chatwoot import register_chatwoot
 from search_api.api.routes.desk import register_desk
 from search_api.api.routes.feedback import register_feedback
 from search_api.api.static_site import SiteFiles
-from search_api.engine.index import IndexError_, LiveIndex
+from search_api.engine.index import IndexUnavailable, LiveIndex
 from search_api.site import hours
 from search_api.settings import Settings
 
@@ -32,7 +32,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             app.state.index = LiveIndex(settings.index_dir)
-        except IndexError_ as error:
+        except IndexUnavailable as error:
             # Serve the site anyway; /api/health says what is wrong.
             log.error("search index unavailable: %s", error)
             app.state.index = None

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 
 from search_api.api import models
-from search_api.engine.index import IndexError_, LiveIndex
+from search_api.engine.index import LiveIndex
 from search_api.listening.search_log import SearchLog
 from search_api.listening.store import FeedbackStore
 from search_api.settings import Settings
@@ -25,12 +25,10 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_index(request: Request) -> LiveIndex:
+    """The live index, opened on first use; IndexUnavailable (a 503, errors.py) when there is none."""
     live: LiveIndex | None = request.app.state.index
     if live is None:
-        try:
-            live = request.app.state.index = LiveIndex(request.app.state.settings.index_dir)
-        except IndexError_ as error:
-            raise HTTPException(503, f"The search index is not available: {error}") from error
+        live = request.app.state.index = LiveIndex(request.app.state.settings.index_dir)
     return live
 
 

@@ -25,7 +25,7 @@ from search_api.engine.analysis import make_analyzer, make_plain_analyzer
 from search_api.engine.corpus import corpus_for
 from search_api.engine.analysis import stems
 from search_api.engine.documents import Page
-from search_api.engine.vocabulary import VOCABULARY_FILE, Vocabulary, load as load_vocabulary
+from search_api.engine.vocabulary import VOCABULARY_FILE, Vocabulary, VocabularyError, load as load_vocabulary
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -63,8 +63,19 @@ def make_schema() -> Schema:
     )
 
 
-class IndexError_(RuntimeError):
-    """The index is missing or unusable; the message says what to run."""
+class IndexUnavailable(RuntimeError):
+    """No index can be served: none was built, or the live one cannot be opened.
+
+    The message says what is wrong and what to run (`make index`).
+    """
+
+
+class IndexBuildError(RuntimeError):
+    """A new index cannot be built from the content as it is; the live one is unchanged.
+
+    The message names the cause: the file and line of a bad vocabulary line, or what
+    a refused build holds.
+    """
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,10 @@ def _ideas(vocabulary: Vocabulary, *texts: str) -> str:
 def _write_documents(target: Path, pages: list[Page]) -> Manifest:
     # The vocabulary travels with the index it was expanded into, so a query always
     # uses the same groups as the build, whatever happens to the file afterwards.
-    vocabulary = load_vocabulary(VOCABULARY_FILE)  # a bad line stops the build here, named
+    try:
+        vocabulary = load_vocabulary(VOCABULARY_FILE)
+    except VocabularyError as error:  # a bad line stops the build here, named by file and line
+        raise IndexBuildError(str(error)) from error
     shutil.copyfile(VOCABULARY_FILE, target / VOCABULARY_FILE.name)
     ix = whoosh_index.create_in(str(target), make_schema())
     questions = 0
@@ -141,13 +155,13 @@ def fingerprints(target: Path) -> dict[str, str]:
 
 
 def check_files(target: Path, manifest: Manifest) -> None:
-    """Raise IndexError_ naming the first index file that is missing or not as written."""
+    """Raise IndexUnavailable naming the first index file that is missing or not as written."""
     for name, digest in manifest.files.items():
         path = target / name
         if not path.is_file():
-            raise IndexError_(f"{path} is missing")
+            raise IndexUnavailable(f"{path} is missing")
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            raise IndexError_(f"{path} is damaged (it changed after the index was built)")
+            raise IndexUnavailable(f"{path} is damaged (it changed after the index was built)")
 
 
 def validate(target: Path, pages: list[Page]) -> None:
@@ -156,13 +170,17 @@ def validate(target: Path, pages: list[Page]) -> None:
     with ix.searcher() as searcher:
         expected = len(pages) + sum(len(p.sections) for p in pages)
         if searcher.doc_count() != expected:
-            raise IndexError_(f"new index holds {searcher.doc_count()} documents, expected {expected}")
+            raise IndexBuildError(f"new index holds {searcher.doc_count()} documents, expected {expected}")
     if not pages:
-        raise IndexError_("the built site has no pages; run `make site` first")
+        raise IndexBuildError("the built site has no pages; run `make site` first")
 
 
 def build_index(pages: list[Page], root: Path) -> Path:
-    """Write a fresh index for `pages` under `root` and make it the live one."""
+    """Write a fresh index for `pages` under `root` and make it the live one.
+
+    Raises IndexBuildError when the content cannot make an index (a bad vocabulary
+    line, a build that does not hold every page); the live index is then unchanged.
+    """
     root.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     target = root / f"build-{stamp}-{os.getpid()}"
@@ -192,7 +210,7 @@ def current_target(root: Path) -> Path:
     try:
         return root / os.readlink(link)
     except OSError as error:
-        raise IndexError_(f"no index at {link}; run `make index` to build it") from error
+        raise IndexUnavailable(f"no index at {link}; run `make index` to build it") from error
 
 
 class LiveIndex:
@@ -220,7 +238,7 @@ class LiveIndex:
                 # Load the ranking data now, so no request pays for it after a swap.
                 corpus_for(ix)
             except Exception as error:  # whoosh raises many kinds on a damaged index
-                raise IndexError_(f"index at {target} cannot be opened ({error}); run `make index`") from error
+                raise IndexUnavailable(f"index at {target} cannot be opened ({error}); run `make index`") from error
             # Old Index objects are left to the garbage collector: a request that is
             # still using one keeps working, and its files stay readable after delete.
             self._ix, self._manifest, self._target = ix, manifest, target
@@ -229,7 +247,7 @@ class LiveIndex:
         """The newest index, checked against the symlink on every call."""
         try:
             self.refresh()
-        except IndexError_:
+        except IndexUnavailable:
             if self._ix is None:
                 raise
             # The link is briefly unreadable or the new build is bad: keep serving the old.

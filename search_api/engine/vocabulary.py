@@ -120,5 +120,5 @@ def parse(text: str, source: str = "vocabulary.txt") -> Vocabulary:
 
 
 def load(path: Path = VOCABULARY_FILE) -> Vocabulary:
-    source = f"search_api/{path.name}" if path == VOCABULARY_FILE else str(path)
+    source = f"search_api/engine/{path.name}" if path == VOCABULARY_FILE else str(path)
     return parse(path.read_text(encoding="utf-8"), source=source)

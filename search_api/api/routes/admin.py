@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from search_api.api import models
-from search_api.engine.index import IndexError_, LiveIndex, build_index
+from search_api.engine.index import LiveIndex, build_index
 from search_api.site.sections import load_pages
 from search_api.settings import Settings
 
@@ -60,7 +60,8 @@ def reindex(request: Request, _: AdminDep) -> models.Reindexed:
     """Rebuild the question index from the live built site and switch to it.
 
     Requests keep being answered from the old index until the new one has been
-    written and validated; a build that fails leaves the old one live.
+    written and validated; a build that fails leaves the old one live and answers
+    409 naming the cause (a bad line of vocabulary.txt by file and line).
     """
     settings: Settings = request.app.state.settings
     lock: threading.Lock = request.app.state.reindex_lock
@@ -72,10 +73,7 @@ def reindex(request: Request, _: AdminDep) -> models.Reindexed:
             pages = load_pages(settings.site_dir, settings.docs_dir)
         except FileNotFoundError as error:
             raise HTTPException(503, f"No built site to index ({error.filename}); run `make site`.") from error
-        try:
-            build_index(pages, settings.index_dir)
-        except IndexError_ as error:
-            raise HTTPException(503, f"The new index was refused, the live one is unchanged: {error}") from error
+        build_index(pages, settings.index_dir)  # IndexBuildError: a 409 naming the cause (errors.py)
         live = _switch(request)
         _, manifest = live.get()
         return models.Reindexed(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from search_api.api import models
 from search_api.api.deps import get_index
-from search_api.engine.index import IndexError_
+from search_api.engine.index import IndexUnavailable
 
 router = APIRouter(prefix="/api")
 
@@ -18,9 +18,8 @@ def health(request: Request) -> JSONResponse:
     try:
         live = get_index(request)
         _, manifest = live.get()
-    except (HTTPException, IndexError_) as error:
-        reason = error.detail if isinstance(error, HTTPException) else str(error)
-        body = models.Health(status="degraded", reason=str(reason))
+    except IndexUnavailable as error:
+        body = models.Health(status="degraded", reason=f"The search index is not available: {error}")
         return JSONResponse(body.model_dump(), status_code=503)
     body = models.Health(
         status="ok", articles=manifest.articles, questions=manifest.questions, index_built_at=manifest.built_at,

@@ -48,6 +48,7 @@ class FakeChatwoot:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._next_id = 100000
+        self.pages: dict[str, str] = {}  # path -> HTML: Chatwoot's dashboard, framing the desk
 
     # --- controls -------------------------------------------------------------------------
 
@@ -60,6 +61,15 @@ class FakeChatwoot:
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 fake._handle(self)
+
+            def do_GET(self) -> None:  # noqa: N802
+                page = fake.pages.get(self.path)
+                data = (page or "not found").encode()
+                self.send_response(200 if page else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True

@@ -49,25 +49,40 @@ HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
-class SecurityHeaders:
-    """ASGI middleware: the headers above on every response; a response's own CSP is kept."""
+# The desk page (and only the page: its scripts and styles need no framing).
+DESK_PAGES = frozenset({"/desk/", "/desk/index.html"})
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeaders:
+    """ASGI middleware: the headers above on every response; a response's own CSP is kept.
+
+    With `framed_by` (CHATWOOT_URL's origin) the desk page alone may be framed by it, as a
+    Chatwoot dashboard app: its policy says `frame-ancestors <origin>` and it sends no
+    X-Frame-Options (which cannot name an origin). Every other response stays unframable.
+    """
+
+    def __init__(self, app: ASGIApp, framed_by: str = "") -> None:
         self.app = app
+        self.framed_by = framed_by.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         is_api = scope["path"].startswith(API_PREFIX)
+        framed = bool(self.framed_by) and scope["path"] in DESK_PAGES
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers += [h for h in HEADERS if h[0] not in present]
+                headers += [h for h in HEADERS if h[0] not in present and not (framed and h[0] == b"x-frame-options")]
                 if b"content-security-policy" not in present:
                     headers.append((b"content-security-policy", DEFAULT_POLICY.encode()))
+                if framed:  # the page's own policy (its script hashes), framable by Chatwoot only
+                    headers = [(name, value.replace(b"frame-ancestors 'none'", b"frame-ancestors " + self.framed_by))
+                               if name.lower() == b"content-security-policy" else (name, value)
+                               for name, value in headers]
                 if is_api and b"cache-control" not in present:
                     # Answers hold what people pasted: no shared cache may keep them.
                     headers.append((b"cache-control", b"no-store"))
@@ -88,7 +103,7 @@ def harden(app: FastAPI, settings: Settings) -> None:
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"], max_age=600)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(AccessLog)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, framed_by=settings.chatwoot_origin)
     if settings.trusted_proxies:
         # Outermost: every layer inside, the rate limits included, sees the forwarded client.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))

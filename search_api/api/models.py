@@ -173,3 +173,8 @@ class OpeningHoursState(BaseModel):
     next_open: str | None = Field(description='When closed: the next opening in words, e.g. "on Monday at 08:00"')
     hours: str = Field(description="The opening hours as the site writes them")
     timezone: str = Field(description="The team's time zone, e.g. Africa/Johannesburg")
+
+
+class DeskEmbedConfig(BaseModel):
+    origin: str = Field(description="CHATWOOT_URL's origin: the only one whose messages the desk reads")
+    channels: dict[str, str] = Field(description="Chatwoot's inbox channel types -> the desk's channel; default for others")

@@ -22,7 +22,7 @@ from search_api.api.chatwoot import Bridge, utc_now
 from search_api.api.deps import get_index, get_search_log
 from search_api.engine.index import LiveIndex
 from search_api.listening.search_log import SearchLog
-from search_api.replies.chatwoot import Ignored, PayloadError, read_event
+from search_api.replies.chatwoot import CHANNEL_TYPES, DEFAULT_CHANNEL, Ignored, PayloadError, read_event
 from search_api.replies.compose import Wording
 from search_api.settings import Settings
 from search_api.site.hours import OpeningHours, in_words
@@ -69,6 +69,16 @@ async def chatwoot_webhook(
                   event.conversation_id)
         raise HTTPException(503, "Too many messages are waiting for their notes; Chatwoot may send it again.") from None
     return models.WebhookAck(status="queued" if queued else "duplicate")
+
+
+@router.get("/integrations/chatwoot/desk", responses={404: {"model": models.ErrorMessage}})
+def desk_embed_config(request: Request) -> models.DeskEmbedConfig:
+    """What the desk's dashboard-app mode (/desk/?embed=chatwoot) needs: whose messages to read."""
+    settings: Settings = request.app.state.settings
+    if not settings.chatwoot_url:
+        raise HTTPException(404, "The desk's Chatwoot mode is off: set CHATWOOT_URL to turn it on.")
+    channels = {kind: channel for kind, (channel, _) in CHANNEL_TYPES.items()}
+    return models.DeskEmbedConfig(origin=settings.chatwoot_origin, channels={**channels, "default": DEFAULT_CHANNEL[0]})
 
 
 @router.get("/opening-hours", responses={404: {"model": models.ErrorMessage}})

@@ -191,3 +191,15 @@ def test_a_definition_question_gets_the_definition_first(ix: Index, text: str, a
 def test_a_glossary_term_answers_what_it_means(ix: Index) -> None:
     top = find(ix, "ISRC meaning").hits[0]
     assert (top.page, top.anchor) == ("start-here/glossary/", "isrc")
+
+
+def test_the_result_cache_forgets_the_least_recently_used_entry_not_everything() -> None:
+    from search_api.engine.corpus import BoundedLRU
+
+    cache: BoundedLRU[str, int] = BoundedLRU(3)
+    for key, value in (("a", 1), ("b", 2), ("c", 3)):
+        cache[key] = value
+    assert cache.get("a") == 1  # "a" is now the most recently used
+    cache["d"] = 4
+    assert (cache.get("a"), cache.get("b"), cache.get("c"), cache.get("d")) == (1, None, 3, 4)
+    assert len(cache) == 3

@@ -10,6 +10,7 @@ with different scripts still passes without a restart.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import re
@@ -46,7 +47,8 @@ class SiteFiles(StaticFiles):
     def __init__(self, *args: object, versioned: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.versioned = versioned
-        self._policies: dict[tuple[str, int, int], str] = {}
+        # Per mount, least recently used first out: the busy pages stay warm.
+        self._page_policy = functools.lru_cache(maxsize=_MAX_CACHED_PAGES)(_read_policy)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         if path == "api" or path.startswith("api/"):
@@ -73,11 +75,10 @@ class SiteFiles(StaticFiles):
             response.headers["Content-Security-Policy"] = self._policy(path, stat_result)
 
     def _policy(self, path: str, stat_result: os.stat_result) -> str:
-        key = (path, stat_result.st_mtime_ns, stat_result.st_size)
-        policy = self._policies.get(key)
-        if policy is None:
-            if len(self._policies) >= _MAX_CACHED_PAGES:
-                self._policies.clear()
-            with open(path, encoding="utf-8", errors="replace") as page:
-                policy = self._policies[key] = content_security_policy(inline_script_hashes(page.read()))
-        return policy
+        return self._page_policy(path, stat_result.st_mtime_ns, stat_result.st_size)
+
+
+def _read_policy(path: str, mtime_ns: int, size: int) -> str:
+    """The CSP of one built page; the time and size in the key make a rebuilt page read again."""
+    with open(path, encoding="utf-8", errors="replace") as page:
+        return content_security_policy(inline_script_hashes(page.read()))

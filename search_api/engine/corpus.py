@@ -13,7 +13,8 @@ import math
 import re
 import threading
 import weakref
-from typing import TypeVar
+from collections import OrderedDict
+from typing import Generic, TypeVar
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,38 @@ MEMO_ENTRIES = 20_000
 RESULT_ENTRIES = 5_000
 T = TypeVar("T")
 _MISSING = object()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedLRU(Generic[K, V]):
+    """A dict that forgets its least recently used entry past `size`; safe across threads.
+
+    Unlike clearing when full, a busy server keeps its most asked questions warm.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, default: V | None = None) -> V | None:
+        with self._lock:
+            found = self._entries.get(key, _MISSING)
+            if found is _MISSING:
+                return default
+            self._entries.move_to_end(key)
+            return found  # type: ignore[return-value]
+
+    def __setitem__(self, key: K, value: V) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 K1 = 1.2
 B = 0.75
 SCORED_FIELDS = ("question", "about", "text", "ideas_head", "ideas_text")
@@ -89,23 +122,19 @@ class Corpus:
         self._derived: dict[int, Derived] = {}
         self._headings: dict[int, Heading] = {}
         # Scores of concepts already seen (see search.concept_scores), bounded.
-        self.memo: dict[tuple, dict[int, float]] = {}
-        self._results: dict[tuple, object] = {}
+        self.memo: BoundedLRU[tuple, dict[int, float]] = BoundedLRU(MEMO_ENTRIES)
+        self._results: BoundedLRU[tuple, object] = BoundedLRU(RESULT_ENTRIES)
 
     def cached(self, key: tuple, compute: Callable[[], T]) -> T:
         """A whole search result, computed once per build; bounded like `memo`."""
         found = self._results.get(key, _MISSING)
         if found is _MISSING:
-            found = compute()
-            if len(self._results) >= RESULT_ENTRIES:
-                self._results.clear()
-            self._results[key] = found
+            found = self._results[key] = compute()
         return found  # type: ignore[return-value]
 
-    def remember(self, key: tuple, scores: dict[int, float]) -> None:
-        if len(self.memo) >= MEMO_ENTRIES:
-            self.memo.clear()  # simple and safe: a cold start costs a few ms
+    def remember(self, key: tuple, scores: dict[int, float]) -> dict[int, float]:
         self.memo[key] = scores
+        return scores
 
     def stored(self, docnum: int) -> dict:
         return self._stored[docnum]

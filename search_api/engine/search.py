@@ -164,8 +164,7 @@ def concept_scores(corpus: Corpus, concept: Concept, weight: float) -> dict[int,
             idf = corpus.idf(len(postings))
             for doc, posting in postings.items():
                 scores[doc] += boost * weight * SYNONYM_WEIGHT * corpus.bm25(name, doc, posting.freq, idf)
-    corpus.remember(key, dict(scores))
-    return corpus.memo[key]
+    return corpus.remember(key, dict(scores))
 
 
 def proximity_scores(corpus: Corpus, query_stems: list[str]) -> dict[int, float]:

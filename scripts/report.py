@@ -14,7 +14,7 @@ import sys
 
 from whoosh.index import Index
 
-from search_api.listening.store import FeedbackStore, utc_today
+from search_api.listening.store import FeedbackStore, StoreUnavailable, utc_today
 from search_api.engine.index import IndexUnavailable, LiveIndex
 from search_api.listening.report import DEFAULT_ROWS, build_report
 from search_api.listening.report_formats import render_csv, render_html, render_text
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = build_report(settings, store, open_question_index(settings), utc_today(),
                               days=args.days, rows=args.rows)
+    except StoreUnavailable as error:
+        print(f"The feedback database cannot be read: {error}", file=sys.stderr)
+        return 1
     finally:
         store.close()
     if args.format == "csv":

@@ -36,9 +36,11 @@ class Settings(BaseSettings):
     ledger_file: Path = ROOT / "published-links.txt"
     # Longest accepted query: a pasted e-mail fits, a pasted book does not.
     max_query_chars: int = Field(default=8000, ge=100)
-    # Readers' feedback and the record of searches (SQLite, created on first use).
-    # It holds no IP address, cookie or contact detail.
-    feedback_db: Path = ROOT / "var" / "feedback.sqlite3"
+    # Readers' feedback and the record of searches: a database URL (sqlite:///path, the
+    # default; postgresql://user:password@host/db for replicas) or a plain SQLite file
+    # path. Created or upgraded at start-up. It holds no IP address, cookie or contact
+    # detail. repr=False: a PostgreSQL URL can hold a password.
+    feedback_db: str = Field(default=f"sqlite:///{ROOT / 'var' / 'feedback.sqlite3'}", repr=False)
     # Search records and feedback older than this are deleted.
     retention_days: int = Field(default=180, ge=1)
     # Feedback posts a minute from one client address; 0 turns the limit off (load tests).
@@ -114,6 +116,20 @@ class Settings(BaseSettings):
     @property
     def chatwoot_enabled(self) -> bool:
         return bool(self.chatwoot_url and self.chatwoot_api_token and self.chatwoot_webhook_secret)
+
+    @field_validator("feedback_db", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> object:
+        # A plain path (as FEEDBACK_DB was before it took URLs) is a SQLite file.
+        if isinstance(value, Path) or (isinstance(value, str) and "://" not in value):
+            value = str(value).strip()
+            if not value:
+                raise ValueError("FEEDBACK_DB is empty: give a SQLite file path or a database URL")
+            return f"sqlite:///{value}"
+        if isinstance(value, str) and not value.startswith(("sqlite://", "postgresql://", "postgres://",
+                                                              "postgresql+psycopg://")):
+            raise ValueError("FEEDBACK_DB must be sqlite:///path/to/file or postgresql://user@host/database")
+        return value
 
     @field_validator("site_url")
     @classmethod

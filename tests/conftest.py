@@ -50,6 +50,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(settings=settings, site_dir=settings.site_dir, pages=pages)
 
 
+def sqlite_file(feedback_db: str) -> Path:
+    """The file behind a sqlite:/// FEEDBACK_DB, for tests that read it with sqlite3."""
+    assert feedback_db.startswith("sqlite:///"), feedback_db
+    return Path(feedback_db.removeprefix("sqlite:///"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -62,7 +68,8 @@ class ServerThread:
     def __init__(self, settings: Settings) -> None:
         # The production options, but the test process keeps its own logging (caplog).
         options = {**server_options(settings), "host": "127.0.0.1", "log_config": None, "log_level": "warning"}
-        config = uvicorn.Config(create_app(settings), **options)
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.base_url = f"http://127.0.0.1:{settings.port}"

@@ -16,7 +16,7 @@ import pytest
 from search_api.listening.scrub import scrub
 from search_api.settings import Settings
 
-from .conftest import ADMIN_TOKEN, Built, ServerThread, free_port
+from .conftest import ADMIN_TOKEN, Built, ServerThread, free_port, sqlite_file
 
 PAGE = "start-here/join/"
 
@@ -55,11 +55,11 @@ def test_the_probe_says_404_for_a_page_without_questions(client: httpx.Client) -
 
 def test_a_yes_is_stored_as_one_row(client: httpx.Client, built: Built) -> None:
     anchor = anchors_of(built, PAGE)[0]
-    before = feedback_rows(built.settings.feedback_db, anchor)
+    before = feedback_rows(sqlite_file(built.settings.feedback_db), anchor)
     response = client.post("/api/feedback", json={"page": PAGE, "anchor": anchor, "helpful": True})
     assert response.status_code == 201, response.text
     assert response.json() == {"recorded": True}
-    assert feedback_rows(built.settings.feedback_db, anchor) == before + [(PAGE, anchor, 1, None, None)]
+    assert feedback_rows(sqlite_file(built.settings.feedback_db), anchor) == before + [(PAGE, anchor, 1, None, None)]
 
 
 def test_a_no_keeps_its_reason_and_its_comment_without_contact_details(client: httpx.Client, built: Built) -> None:
@@ -70,7 +70,7 @@ def test_a_no_keeps_its_reason_and_its_comment_without_contact_details(client: h
         "comment": comment,
     })
     assert response.status_code == 201, response.text
-    stored = feedback_rows(built.settings.feedback_db, anchor)[-1]
+    stored = feedback_rows(sqlite_file(built.settings.feedback_db), anchor)[-1]
     assert stored == (PAGE, anchor, 0, "wrong_or_out_of_date",
                       "Fee went up to R150. Call me on [phone] or [email], ID [ID number]")
 
@@ -96,11 +96,11 @@ def test_bad_feedback_is_a_422_that_says_what_to_fix_and_stores_nothing(
 ) -> None:
     first = anchors_of(built, PAGE)[0]
     body = {k: (first if v == "{first}" else v) for k, v in body.items()}
-    before = feedback_rows(built.settings.feedback_db, body.get("anchor") or "")
+    before = feedback_rows(sqlite_file(built.settings.feedback_db), body.get("anchor") or "")
     response = client.post("/api/feedback", json=body)
     assert response.status_code == 422, response.text
     assert message in response.json()["detail"]
-    assert feedback_rows(built.settings.feedback_db, body.get("anchor") or "") == before
+    assert feedback_rows(sqlite_file(built.settings.feedback_db), body.get("anchor") or "") == before
 
 
 def test_a_body_that_is_not_json_is_a_422(client: httpx.Client) -> None:
@@ -136,12 +136,14 @@ def search_rows(db: Path, like: str) -> list[tuple]:
         ).fetchall()
 
 
-def test_every_search_is_recorded_scrubbed_with_its_outcome(client: httpx.Client, built: Built) -> None:
+def test_every_search_is_recorded_scrubbed_with_its_outcome(client: httpx.Client, built: Built,
+                                                              server: ServerThread) -> None:
     found = client.get("/api/search", params={"q": "how do I join zebracorn@example.com"}).json()
     nothing = client.get("/api/search", params={"q": "zebracorn quixotic 0821234567"}).json()
+    assert server.app.state.search_log.flush()  # records are written in batches, off the request
     assert nothing["total"] == 0
-    found_rows = search_rows(built.settings.feedback_db, "how do I join%")
-    nothing_rows = search_rows(built.settings.feedback_db, "zebracorn quixotic%")
+    found_rows = search_rows(sqlite_file(built.settings.feedback_db), "how do I join%")
+    nothing_rows = search_rows(sqlite_file(built.settings.feedback_db), "zebracorn quixotic%")
     # The stored confidence is the one the response gave (NULL before responses carried one).
     confident = int(found["confident"]) if "confident" in found else None
     assert found_rows[-1] == ("search", "how do I join [email]", found["total"], found["results"][0]["score"],
@@ -149,14 +151,16 @@ def test_every_search_is_recorded_scrubbed_with_its_outcome(client: httpx.Client
     assert nothing_rows[-1] == ("search", "zebracorn quixotic [phone]", 0, None, None if confident is None else 0)
 
 
-def test_every_answer_request_records_each_question_it_found(client: httpx.Client, built: Built) -> None:
+def test_every_answer_request_records_each_question_it_found(client: httpx.Client, built: Built,
+                                                              server: ServerThread) -> None:
     marker = "Quokkaflap"  # a word no article has, so the records are this test's
     message = (f"Hi, I'm Thandi, call me on 082 123 4567. When do I get paid for radio? "
                f"And how do I register a {marker} song?")
     response = client.get("/api/answer", params={"q": message, "channel": "whatsapp"})
     assert response.status_code == 200, response.text
     questions = response.json()["questions"]
-    with sqlite3.connect(built.settings.feedback_db) as connection:
+    assert server.app.state.search_log.flush()
+    with sqlite3.connect(sqlite_file(built.settings.feedback_db)) as connection:
         rows = connection.execute(
             "SELECT query, results, confident FROM searches WHERE endpoint = 'answer' ORDER BY id DESC LIMIT ?",
             (len(questions),),

@@ -30,8 +30,12 @@ POSTS = 5_000
 
 
 @contextmanager
-def server_process(built: Built, db: Path, log: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """The real server in its own process; yields it and its base URL once it answers."""
+def server_process(built: Built, db: Path | str, log: Path,
+                   **env_overrides: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """The real server in its own process; yields it and its base URL once it answers.
+
+    `db` is a SQLite file or a database URL; `env_overrides` set further variables.
+    """
     port = free_port()
     settings = built.settings
     env = {
@@ -39,7 +43,7 @@ def server_process(built: Built, db: Path, log: Path) -> Iterator[tuple[subproce
         "SITE_DIR": str(settings.site_dir), "INDEX_DIR": str(settings.index_dir),
         "DOCS_DIR": str(settings.docs_dir), "MKDOCS_CONFIG": str(settings.mkdocs_config),
         "FEEDBACK_DB": str(db), "FEEDBACK_PER_MINUTE": "0", "RATE_LIMIT_PER_MINUTE": "0",
-        "WORKERS": "1", "LOG_LEVEL": "warning",
+        "WORKERS": "1", "LOG_LEVEL": "warning", **env_overrides,
     }
     base_url = f"http://127.0.0.1:{port}"
     with log.open("ab") as log_file:

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from search_api.settings import ROOT
 
-from .conftest import Built, ServerThread, free_port
+from .conftest import Built, ServerThread, free_port, sqlite_file
 
 PAGE = "start-here/join/"
 
@@ -47,7 +47,7 @@ def anchors_of(built: Built) -> list[str]:
 
 
 def stored(built: Built, comment_marker: str) -> list[tuple]:
-    with sqlite3.connect(built.settings.feedback_db) as connection:
+    with sqlite3.connect(sqlite_file(built.settings.feedback_db)) as connection:
         return connection.execute(
             "SELECT page, anchor, helpful, reason, comment FROM feedback WHERE comment LIKE ?",
             (f"%{comment_marker}%",),

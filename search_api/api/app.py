@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from search_api.api.api_docs import register_api_docs
@@ -22,6 +23,8 @@ from search_api.api.routes.feedback import register_feedback
 from search_api.api.static_site import SiteFiles
 from search_api.engine.index import IndexUnavailable, LiveIndex
 from search_api.site import hours
+from search_api.listening.search_log import SearchLog
+from search_api.listening.store import FeedbackStore, StoreUnavailable
 from search_api.settings import Settings
 
 log = logging.getLogger("search_api")
@@ -36,7 +39,19 @@ def create_app(settings: Settings) -> FastAPI:
             # Serve the site anyway; /api/health says what is wrong.
             log.error("search index unavailable: %s", error)
             app.state.index = None
-        yield
+        store: FeedbackStore = app.state.feedback_store
+        try:
+            await run_in_threadpool(store.open)  # creates or upgrades the schema
+        except StoreUnavailable as error:
+            # Search works without it; feedback answers 503 and the store tries again on
+            # each write, so a database that comes back needs no restart.
+            log.error("feedback database unavailable at start-up: %s", error)
+        try:
+            yield
+        finally:
+            searches: SearchLog = app.state.search_log
+            await run_in_threadpool(searches.close)  # stores what is still queued
+            store.close()
 
     app = FastAPI(
         title="Creator-rights help centre API",

@@ -49,7 +49,7 @@ def get_store(request: Request) -> FeedbackStore:
 
 
 def get_search_log(request: Request) -> SearchLog:
-    return SearchLog(request.app.state.feedback_store)
+    return request.app.state.search_log
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

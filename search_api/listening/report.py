@@ -135,7 +135,7 @@ def build_report(settings: Settings, store: FeedbackStore, ix: Index | None,
     failed: list[FailedSearchRow] = []
     unhelpful: list[UnhelpfulQuestion] = []
     counts = {"feedback": 0, "searches": 0}
-    if store.path.exists():
+    if store.exists():
         counts = store.counts()
         failed = [
             FailedSearchRow(search=f.example, count=f.count, no_results=f.no_results,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
 import time
 from typing import Annotated
 
@@ -22,7 +21,8 @@ from search_api.api import models
 from search_api.api.deps import IndexDep, StoreDep
 from search_api.api.routes import report as editors_report
 from search_api.links import canonical_page
-from search_api.listening.store import Feedback, FeedbackStore
+from search_api.listening.search_log import SearchLog
+from search_api.listening.store import Feedback, FeedbackStore, StoreUnavailable
 from search_api.engine.index import LiveIndex
 from search_api.api.limits import RateLimiter, peer
 from search_api.settings import Settings
@@ -105,15 +105,17 @@ def _record(store: FeedbackStore, live: LiveIndex, feedback: models.FeedbackIn) 
     try:
         store.add_feedback(Feedback(page=page, anchor=feedback.anchor, helpful=feedback.helpful,
                                     reason=feedback.reason, comment=feedback.comment))
-    except sqlite3.Error as error:
-        log.error("feedback not stored in %s: %s", store.path, error)
+    except StoreUnavailable as error:
+        log.error("feedback not stored: %s", error)
         raise HTTPException(503, "Feedback cannot be stored right now; please try again later.") from error
 
 
 def register_feedback(app: FastAPI, settings: Settings) -> None:
     """Add the feedback routes, the editors' report (only with ADMIN_TOKEN, like every
-    admin route) and their store (the SQLite file opens on first use)."""
+    admin route), their store and the search record that writes into it. The app's
+    lifespan opens the store (creating or upgrading the schema) and closes both."""
     app.state.feedback_store = FeedbackStore(settings.feedback_db, settings.retention_days)
+    app.state.search_log = SearchLog(app.state.feedback_store)
     app.state.feedback_limiter = RateLimiter(settings.feedback_per_minute) if settings.feedback_per_minute else None
     app.include_router(router)
     if settings.admin_token:

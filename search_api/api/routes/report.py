@@ -20,7 +20,8 @@ from whoosh.index import Index
 from search_api.api import models
 from search_api.api.deps import get_index
 from search_api.api.routes.admin import token_matches
-from search_api.listening.store import FeedbackStore, utc_today
+from search_api.listening.search_log import SearchLog
+from search_api.listening.store import FeedbackStore, StoreUnavailable, utc_today
 from search_api.listening.report import DEFAULT_ROWS, Report, build_report
 from search_api.listening.report_formats import render_csv, render_html, render_text
 from search_api.settings import Settings
@@ -69,6 +70,8 @@ def _loaded_index(request: Request) -> Index | None:
 def current_report(request: Request, days: int | None, rows: int, today: date) -> Report:
     settings: Settings = request.app.state.settings
     store: FeedbackStore = request.app.state.feedback_store
+    searches: SearchLog = request.app.state.search_log
+    searches.flush()  # what this process was told so far is in the report
     return build_report(settings, store, _loaded_index(request), today, days=days, rows=rows)
 
 
@@ -83,6 +86,7 @@ _TEXT = {"schema": {"type": "string"}}
               "content": {"text/html": _TEXT, "text/csv": _TEXT, "text/plain": _TEXT}},
         401: {"model": models.ErrorMessage},
         404: {"model": models.ErrorMessage},
+        503: {"model": models.ErrorMessage},
     },
 )
 async def editors_report(
@@ -95,7 +99,10 @@ async def editors_report(
     """Failed and low-confidence searches, the questions with the most No answers, and the
     articles due for review. HTML by default; `format=csv` for a spreadsheet."""
     today = utc_today()
-    report = await run_in_threadpool(current_report, request, days, rows, today)
+    try:
+        report = await run_in_threadpool(current_report, request, days, rows, today)
+    except StoreUnavailable as error:
+        raise HTTPException(503, f"The report cannot be read from the feedback database right now: {error}") from error
     if report_format == "csv":
         return Response(render_csv(report), media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="editors-report-{today.isoformat()}.csv"'})

@@ -50,10 +50,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(settings=settings, site_dir=settings.site_dir, pages=pages)
 
 
-def sqlite_file(feedback_db: str) -> Path:
-    """The file behind a sqlite:/// FEEDBACK_DB, for tests that read it with sqlite3."""
-    assert feedback_db.startswith("sqlite:///"), feedback_db
-    return Path(feedback_db.removeprefix("sqlite:///"))
+def sqlite_file(feedback_db: str | Path) -> Path:
+    """The file behind a sqlite:/// FEEDBACK_DB (or a plain path, as `model_copy` leaves
+    one unvalidated), for tests that read it with sqlite3."""
+    text = str(feedback_db)
+    assert "://" not in text or text.startswith("sqlite:///"), text
+    return Path(text.removeprefix("sqlite:///"))
 
 
 def free_port() -> int:

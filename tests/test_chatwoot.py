@@ -23,7 +23,7 @@ import pytest
 
 from search_api.replies.compose import x_length
 from tests.chatwoot_fake import FakeChatwoot
-from tests.conftest import Built, ServerThread, free_port
+from tests.conftest import Built, ServerThread, free_port, sqlite_file
 
 DATA = Path(__file__).parent / "data" / "chatwoot"
 SECRET = "webhook-secret-3f9a1c"
@@ -385,7 +385,8 @@ def test_nothing_but_the_scrubbed_search_record_is_kept(http: httpx.Client, app_
     body = event(content="Hi, this is Thandi Mokoena, 060 000 0001. How do I update my bank details?")
     send(http, body)
     settle(app_state)
-    db = running.server.config.app.state.settings.feedback_db
+    assert app_state.search_log.flush()  # search records are written in batches
+    db = sqlite_file(running.server.config.app.state.settings.feedback_db)
     with sqlite3.connect(db) as connection:
         rows = connection.execute("SELECT * FROM searches WHERE endpoint = 'chatwoot'").fetchall()
         everything = "\n".join(str(row) for table in ("searches", "feedback")

@@ -34,9 +34,10 @@ def new_site_dir(settings: Settings) -> Path:
 
 def build_site(settings: Settings, target: Path) -> Path:
     """Run a strict MkDocs build into `target`; return it. Exits with the problems on failure."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if settings.site_url:
-        env["SITE_URL"] = settings.site_url
+    # Built for the address it will be served on (SITE_URL, else HOST and PORT), so the
+    # canonical links, the sitemap and "Copy link" agree with the API's deep links.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": settings.public_url,
+           "SITE_URL_PINNED": "true" if settings.site_url else ""}
     # Not -q: with -q MkDocs 1.6.1 lets a broken link through --strict.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "-f", str(settings.mkdocs_config), "-d", str(target)]

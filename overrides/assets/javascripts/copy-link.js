@@ -3,6 +3,11 @@
  * absolute deep link (the page's canonical address + #anchor, the same link the API
  * gives agents) and says "Link copied", on screen and to screen readers.
  *
+ * It is the heading's one link control: it takes the place of Material's permalink
+ * icon, and the heading's text is wrapped so that the button stays on the first line
+ * beside it instead of wrapping onto a line of its own on a phone. A heading that is
+ * not a question is labelled "Copy link to this section".
+ *
  * Question headings are the article's `##` headings with an id, less "Sources" and
  * "See also" (search_api/site/sections.py's NON_ANSWER_SECTIONS; tests/test_desk_pages.py
  * checks that the buttons and the API's questions agree). Works without the API.
@@ -25,12 +30,32 @@ function headingText(heading) {
 }
 
 function deepLink(anchor) {
-  // The canonical address is built from SITE_URL, so a link copied from a preview or a
-  // proxy is still the public one; the page's own address is the fallback.
+  // With SITE_URL set (the page says so), the canonical address is the public one, even
+  // when this page came through a preview or a proxy. Without it the site may be served
+  // on another address than it was built for (PORT=8765), so the page's own origin wins.
   const canonical = document.querySelector('link[rel="canonical"]');
+  const pinned = document.querySelector('meta[name="site-url"][content="pinned"]');
   const page = new URL(canonical ? canonical.href : window.location.href);
-  page.hash = anchor;
-  return page.href;
+  const link = pinned ? page : new URL(page.pathname, window.location.origin);
+  link.hash = anchor;
+  return link.href;
+}
+
+function isQuestion(text) {
+  return /\?\s*$/.test(text);
+}
+
+// Everything but the permalink goes into one span, so the heading can lay the text and
+// the button side by side (CSS: .copy-link-heading).
+function wrapText(heading) {
+  const text = document.createElement("span");
+  text.className = "copy-link-heading__text";
+  Array.from(heading.childNodes).forEach((node) => {
+    if (!(node.nodeType === Node.ELEMENT_NODE && node.matches(".headerlink"))) text.append(node);
+  });
+  heading.querySelectorAll(".headerlink").forEach((permalink) => permalink.remove());
+  heading.append(text);
+  heading.classList.add("copy-link-heading");
 }
 
 function announcer() {
@@ -43,11 +68,12 @@ function announcer() {
 
 function addButton(heading, announce) {
   const question = headingText(heading);
+  const what = isQuestion(question) ? "question" : "section";
   const button = document.createElement("button");
   button.type = "button";
   button.className = "copy-link";
-  button.title = "Copy link to this question";
-  button.setAttribute("aria-label", `Copy link to this question: ${question}`);
+  button.title = `Copy link to this ${what}`;
+  button.setAttribute("aria-label", `Copy link to this ${what}: ${question}`);
   button.dataset.anchor = heading.id;
   button.innerHTML = ICON;
   const done = document.createElement("span");
@@ -67,8 +93,8 @@ function addButton(heading, announce) {
     clearTimeout(timer);
     timer = setTimeout(() => button.classList.remove("copy-link--done"), SHOWN_MS);
   });
-  const permalink = heading.querySelector(".headerlink");
-  heading.insertBefore(button, permalink ? permalink.nextSibling : null);
+  wrapText(heading);
+  heading.append(button);
 }
 
 function start() {

@@ -20,7 +20,7 @@ from search_api.api.routes.admin import register_admin
 from search_api.api.routes.chatwoot import register_chatwoot
 from search_api.api.routes.desk import register_desk
 from search_api.api.routes.feedback import register_feedback
-from search_api.api.static_site import SiteFiles
+from search_api.api.static_site import SiteFiles, built_site_url
 from search_api.engine.index import IndexUnavailable, LiveIndex
 from search_api.site import hours
 from search_api.listening.search_log import SearchLog
@@ -72,14 +72,19 @@ def create_app(settings: Settings) -> FastAPI:
     register_desk(app, settings)
     register_chatwoot(app, settings, app.state.desk_wording, hours.load(settings.mkdocs_config))
     register_api_docs(app)
-    _mount_site(app, settings.site_dir)
+    _mount_site(app, settings.site_dir, settings.public_url)
     harden(app, settings)
     install_error_docs(app)
     return app
 
 
-def _mount_site(app: FastAPI, site_dir: Path) -> None:
+def _mount_site(app: FastAPI, site_dir: Path, public_url: str) -> None:
     if (site_dir / "index.html").is_file():
+        built_for = built_site_url(site_dir)
+        if built_for and built_for != public_url:
+            log.warning("the site was built for %s but is served as %s: its canonical links and sitemap "
+                        "name the other address; run `make index` with the same SITE_URL, HOST and PORT",
+                        built_for, public_url)
         app.mount("/", SiteFiles(directory=site_dir, html=True), name="site")
         return
     log.error("no built site at %s; run `make site`", site_dir)

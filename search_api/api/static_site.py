@@ -27,17 +27,15 @@ FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
 FOREVER = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 _MAX_CACHED_PAGES = 4096
-_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
 
 
 def built_site_url(site_dir: os.PathLike[str] | str) -> str | None:
     """The address the site was built for (its home page's canonical link), or None."""
     try:
         with open(os.path.join(site_dir, "index.html"), encoding="utf-8", errors="replace") as home:
-            match = _CANONICAL.search(home.read(20_000))
+            return read_html(home.read()).canonical or None
     except OSError:
         return None
-    return match.group(1) if match else None
 
 
 def inline_script_hashes(html: str) -> tuple[str, ...]:

@@ -203,3 +203,24 @@ def test_the_result_cache_forgets_the_least_recently_used_entry_not_everything()
     cache["d"] = 4
     assert (cache.get("a"), cache.get("b"), cache.get("c"), cache.get("d")) == (1, None, 3, 4)
     assert len(cache) == 3
+
+
+def test_every_indexed_text_field_is_one_the_search_reads(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An indexed field nobody searches costs postings on disk and in every build: the
+    # five shown-only fields (title, answer, body, tags, description) are stored only.
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID
+
+    from search_api.engine.corpus import Corpus
+    from search_api.engine.index import current_target
+
+    read: set[str] = set()
+    postings = Corpus.postings
+    monkeypatch.setattr(Corpus, "postings", lambda self, name, term: read.add(name) or postings(self, name, term))
+    ix = whoosh_index.open_dir(str(current_target(built.settings.index_dir)))  # its own corpus, nothing cached
+    questions = [s.question for p in built.pages for s in p.sections]
+    for q in questions + [" ".join(questions[i:i + 6]) for i in range(0, len(questions), 6)] + ["royalites"]:
+        find(ix, q)
+    indexed = {name for name, kind in ix.schema.items() if kind.indexed and not isinstance(kind, ID)}
+    # ID fields (doc_id, kind, page) are looked up by value, never ranked.
+    assert indexed == read, f"indexed but never searched: {sorted(indexed - read)}"

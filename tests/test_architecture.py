@@ -50,3 +50,19 @@ def test_a_cycle_between_siblings_breaks_the_contract(tmp_path: Path) -> None:
     result = lint(project)
     assert result.returncode != 0
     assert "No import cycles between sibling modules BROKEN" in result.stdout
+
+
+def test_the_readme_names_every_package_and_module_of_search_api() -> None:
+    # Datasette's habit: the docs are tested against the code, so they cannot drift apart.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## For developers: how the code is laid out"):]
+    package = ROOT / "search_api"
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        relative = path.relative_to(package)
+        named = f"`{relative.parent.as_posix()}/`" if len(relative.parts) > 2 else f"`{path.name}`"
+        forms = (named, f"`{path.stem}`", f"`search_api/{relative.as_posix()}`")
+        assert any(form in layout for form in forms), f"README's layout section does not name {relative}"
+    for folder in sorted(p for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"):
+        assert f"`search_api/{folder.name}/`" in layout, f"README's layout section has no row for search_api/{folder.name}/"

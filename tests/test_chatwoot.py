@@ -399,3 +399,23 @@ def test_nothing_but_the_scrubbed_search_record_is_kept(http: httpx.Client, app_
 def test_posts_carry_the_api_token(chatwoot: FakeChatwoot) -> None:
     # The fake refuses any post without the right api_access_token; none was refused.
     assert 401 not in chatwoot.refused
+
+
+def test_a_large_email_event_is_read(http: httpx.Client, app_state: Any, chatwoot: FakeChatwoot) -> None:
+    # An e-mail's webhook carries its HTML in content_attributes: past the API's usual 64 KiB.
+    body = event(channel="Channel::Email", content="Hello, how do I update my bank details? Regards, Thandi")
+    body["content_attributes"] = {"email": {"html_content": {"full": "<p>" + "quoted thread " * 8000 + "</p>"}}}
+    assert len(json.dumps(body)) > 64 * 1024
+    assert send(http, body).status_code == 202
+    settle(app_state)
+    assert len(chatwoot.in_conversation(body["conversation"]["id"])) == 1
+
+
+def test_no_out_of_hours_reply_where_chatwoot_can_no_longer_reply(http: httpx.Client, app_state: Any,
+                                                                  chatwoot: FakeChatwoot) -> None:
+    app_state.clock = lambda: SATURDAY
+    body = event()
+    body["conversation"]["can_reply"] = False  # WhatsApp's 24-hour window has closed
+    assert send(http, body).status_code == 202
+    settle(app_state)
+    assert [p.private for p in chatwoot.in_conversation(body["conversation"]["id"])] == [True]

@@ -197,8 +197,8 @@ class Bridge:
     def _out_of_hours_reply(self, incoming: notes.Incoming, found: list[QuestionOutcome]
                             ) -> tuple[str, str, tuple[object, ...]] | None:
         """(the reply, when in words, its closure key), outside opening hours only, once a closure."""
-        if self.hours is None:
-            return None
+        if self.hours is None or not incoming.can_reply:
+            return None  # no hours set, or the channel no longer lets anyone reply
         state = self.hours.state(self.clock())
         if state.open or state.opens_at is None:
             return None

@@ -20,6 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 API_PREFIX = "/api/"
 MAX_TRACKED_CLIENTS = 10_000  # past this, clients with a full allowance are forgotten
 MAX_BODY_BYTES = 64 * 1024  # the largest honest request (a feedback comment) is under 4 KiB
+# Chatwoot's webhook for an e-mail carries the mail's HTML and text in content_attributes.
+CHATWOOT_BODY_BYTES = 1024 * 1024
 
 
 def peer(scope: Scope) -> str:
@@ -102,17 +104,20 @@ class RateLimit:
 class BodyLimit:
     """ASGI middleware: 413 for a request body over `max_bytes` on /api/, declared or streamed."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES,
+                 larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}  # path -> its own limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get(scope["path"], self.max_bytes)
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_error(send, 413, self._message())
+        if declared.isdigit() and int(declared) > max_bytes:
+            await _send_error(send, 413, self._message(max_bytes))
             return
         received = 0
         started = False
@@ -122,7 +127,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise _TooLarge
             return message
 
@@ -135,10 +140,10 @@ class BodyLimit:
             await self.app(scope, counted_receive, noted_send)
         except _TooLarge:
             if not started:
-                await _send_error(send, 413, self._message())
+                await _send_error(send, 413, self._message(max_bytes))
 
-    def _message(self) -> str:
-        return f"The request body is larger than {self.max_bytes // 1024} KiB."
+    def _message(self, max_bytes: int) -> str:
+        return f"The request body is larger than {max_bytes // 1024} KiB."
 
 
 class _TooLarge(Exception):

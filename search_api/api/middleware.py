@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from search_api.api.limits import API_PREFIX, BodyLimit, RateLimit
+from search_api.api.limits import API_PREFIX, CHATWOOT_BODY_BYTES, BodyLimit, RateLimit
 from search_api.api.logs import AccessLog
 from search_api.settings import Settings
 
@@ -94,7 +94,7 @@ class SecurityHeaders:
 
 def harden(app: FastAPI, settings: Settings) -> None:
     """Add every middleware, innermost first (Starlette runs the last added first)."""
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, larger={"/api/integrations/chatwoot": CHATWOOT_BODY_BYTES})
     if settings.rate_limit_per_minute:
         app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     if settings.cors_origins:

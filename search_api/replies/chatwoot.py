@@ -60,6 +60,7 @@ class Incoming:
     channel: str  # x, facebook, whatsapp, sms or email: how replies are sized
     channel_name: str  # what the agent calls it: "Instagram", "web chat"
     first_name: str  # "" when the contact's name is not a name (a number, a handle)
+    can_reply: bool = True  # Chatwoot's can_reply: false once WhatsApp's or Meta's reply window has closed
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def read_event(payload: Any) -> Incoming | Ignored:
         account_id=account_id, conversation_id=conversation_id, message_id=message_id,
         content=content[:MAX_CONTENT_CHARS], channel=channel, channel_name=channel_name,
         first_name=first_name(sender.get("name") if isinstance(sender, Mapping) else ""),
+        can_reply=conversation.get("can_reply") is not False,
     )
 
 

@@ -83,7 +83,14 @@ PLAIN = make_plain_analyzer()
 
 def stems(text: str) -> list[str]:
     """Stemmed content words of `text`, in order (repeats kept)."""
-    return [token.text for token in ANALYZER(text)]
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> tuple[str, ...]:
+    # A pasted message's sentences are analysed several times on the way (filler,
+    # questions, the whole message); the analyzer is the slow part.
+    return tuple(token.text for token in ANALYZER(text))
 
 
 def words(text: str) -> list[str]:

@@ -10,12 +10,15 @@ How a query is read:
    vocabulary, at a lower weight than the words as typed.
 3. All concepts must match first; when that finds too little, any may match, and
    documents that match more of them rank higher. Words near each other score extra.
-4. A long pasted message is split into the sentences that ask something; each is
-   searched with its context and the rankings are fused.
+4. A long pasted message is split into the sentences that ask (or complain: "SAMRO
+   hasn't paid me" asks why); each is searched with its context, and the message as a
+   whole is searched as one bag of its ideas (the story says what it is about); the
+   rankings are fused, the whole message weighing as much as its questions together.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -36,6 +39,12 @@ FIELD_BOOSTS: dict[str, float] = {
 SYNONYM_WEIGHT = 0.6
 CONTEXT_WEIGHT = 0.35
 MAX_CONCEPTS = 12  # per searched sentence: a question, not an essay
+WHOLE_CONCEPTS = 60  # the whole of a long message, read as one bag of its ideas
+# A long message's whole-message ranking counts as much as its questions' rankings
+# together: what a story is about (a death, a bank change, a producer) is spread over
+# sentences that ask nothing. Measured on real pasted messages: alone, the questions miss.
+WHOLE_WEIGHT = 3.0
+FUSION_DEPTH = 10  # each list fused contributes at least its first ten
 ALL_WORDS_UP_TO = 6  # require every concept only for queries this short
 PROXIMITY_SLOP = 3
 COMMON_SHARE = 0.2  # a word in more than this share of sections is not required
@@ -180,7 +189,7 @@ def proximity_scores(corpus: Corpus, query_stems: list[str]) -> dict[int, float]
     return scores
 
 
-def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
+def plan(corpus: Corpus, text: str, context: str = "", max_concepts: int = MAX_CONCEPTS) -> _Plan:
     """Concepts to search for: the question's own words first, then context words."""
     vocab = corpus.vocabulary
 
@@ -194,7 +203,7 @@ def plan(corpus: Corpus, text: str, context: str = "") -> _Plan:
     own_stems = stems(text)
     typed = [c for c in _dedupe(vocab.concepts(own_stems)) if not _bare_number(c)]
     recognised = [c for c in typed if known(c)]
-    own = recognised[:MAX_CONCEPTS]
+    own = recognised[:max_concepts]
     unknown = len(typed) - len(recognised)
     weights = [1.0] * len(own)
     if context:
@@ -286,10 +295,12 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
 
     article_scores = {corpus.page[d]: totals[d] for d in corpus.articles}
     best_article = max(article_scores.values(), default=0.0) or 1.0
+    page_factor = {page: 1 + PAGE_PRIOR * score / best_article for page, score in article_scores.items()}
+    pages = corpus.page
 
     def final(doc: int, base: float) -> float:
-        return (base * (1 + PAGE_PRIOR * article_scores.get(corpus.page[doc], 0.0) / best_article)
-                * heading_boost(corpus, doc, plan_))
+        score = base * page_factor.get(pages[doc], 1.0)
+        return score * heading_boost(corpus, doc, plan_) if plan_.defines else score
 
     chosen: list[tuple[int, float]] = []
     # When the question itself has no word the index knows, its context is all we have.
@@ -300,18 +311,16 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
         # and ranked worse than going straight to the coordinated any-match tier.
         docs = set(per_concept[key[0]]).intersection(*(per_concept[i] for i in key[1:]))
         tier = [(d, final(d, totals[d])) for d in docs if corpus.kind[d] == "question"]
-        chosen = sorted(tier, key=lambda pair: -pair[1])[:limit]
+        chosen = heapq.nlargest(limit, tier, key=lambda pair: pair[1])
     all_matched = bool(chosen)
     if len(chosen) < limit:
         taken = {d for d, _ in chosen}
         parts = len(per_concept)
-        tier = []
-        for d, count in matched.items():
-            if d in taken or corpus.kind[d] != "question":
-                continue
-            # Matching more of the question's ideas counts for more (coordination).
-            tier.append((d, final(d, totals[d] * COORDINATION ** (parts - count))))
-        chosen += sorted(tier, key=lambda pair: -pair[1])[: limit - len(chosen)]
+        kind = corpus.kind
+        # Matching more of the question's ideas counts for more (coordination).
+        tier = [(d, final(d, totals[d] * COORDINATION ** (parts - count)))
+                for d, count in matched.items() if d not in taken and kind[d] == "question"]
+        chosen += heapq.nlargest(limit - len(chosen), tier, key=lambda pair: pair[1])
     hits = [_hit(corpus, d, score, plan_) for d, score in chosen]
     return hits, all_matched
 
@@ -328,18 +337,43 @@ def is_confident(hits: list[Hit], all_matched: bool, plan_: _Plan) -> bool:
     return top.coverage >= 0.67 or (all_matched and top.coverage >= 0.34)
 
 
-def fuse(rankings: list[list[Hit]], limit: int) -> list[Hit]:
+def fuse(rankings: list[list[Hit]], limit: int, weights: list[float] | None = None) -> list[Hit]:
     """Reciprocal rank fusion: a question high in any list rises in the fused one."""
     scores: dict[tuple[str, str], float] = {}
     best: dict[tuple[str, str], Hit] = {}
-    for hits in rankings:
+    for hits, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for position, hit in enumerate(hits):
             key = (hit.page, hit.anchor)
-            scores[key] = scores.get(key, 0.0) + 1.0 / (FUSION_K + position + 1)
+            scores[key] = scores.get(key, 0.0) + weight / (FUSION_K + position + 1)
             if key not in best or hit.coverage > best[key].coverage:
                 best[key] = hit
     ordered = sorted(scores, key=lambda k: -scores[k])[:limit]
     return [replace(best[k], score=round(scores[k], 4)) for k in ordered]
+
+
+def keep_each_questions_best(fused: list[Hit], per_question: list[list[Hit]], limit: int) -> list[Hit]:
+    """The first `limit` fused hits, with room made for each question's own best answer.
+
+    A message about a bank change and a father's death must show both: the whole
+    message's view favours its main topic, so a second question's answer could drop out.
+    """
+    key = lambda h: (h.page, h.anchor)  # noqa: E731
+    chosen = fused[:limit]
+    have = {key(h) for h in chosen}
+    protected = {key(hits[0]) for hits in per_question if hits}
+    for hits in per_question:
+        if not hits or key(hits[0]) in have:
+            continue
+        # Replace the lowest hit no question insists on.
+        for i in range(len(chosen) - 1, -1, -1):
+            if key(chosen[i]) not in protected:
+                have.discard(key(chosen[i]))
+                fallback = next((h for h in fused if key(h) == key(hits[0])), hits[0])
+                chosen[i] = fallback
+                have.add(key(fallback))
+                break
+    order = {key(h): n for n, h in enumerate(fused)}
+    return sorted(chosen, key=lambda h: order.get(key(h), len(order)))
 
 
 # --- entry points ---------------------------------------------------------------------
@@ -379,11 +413,17 @@ def _find(ix: Index, corpus: Corpus, text: str, limit: int) -> Outcome:
         suggestion = correct(ix, corpus, text, corpus.vocabulary)
         outcome = _search_one(corpus, suggestion or text, "", limit)
         return replace(outcome, suggestion=suggestion)
+    depth = max(limit, FUSION_DEPTH)
     found = messages.questions(text)
-    outcomes = [_search_one(corpus, q.text, q.context, limit) for q in found]
-    # The message as a whole, by its rarest words, catches what no single sentence says.
-    gist = _search_one(corpus, " ".join(q.text for q in found), " ".join(q.context for q in found), limit)
-    hits = fuse([o.hits for o in outcomes] + [gist.hits], limit)
+    outcomes = [_search_one(corpus, q.text, q.context, depth) for q in found]
+    # The questions together, with their context.
+    gist = _search_one(corpus, " ".join(q.text for q in found), " ".join(q.context for q in found), depth)
+    # The message as a whole: every idea in it, the story as well as the questions.
+    whole_plan = plan(corpus, messages.content(text), max_concepts=WHOLE_CONCEPTS)
+    whole, _ = rank(corpus, whole_plan, depth)
+    lists = [o.hits for o in outcomes] + [gist.hits, whole]
+    hits = fuse(lists, depth, weights=[1.0] * (len(lists) - 1) + [WHOLE_WEIGHT])
+    hits = keep_each_questions_best(hits, [o.hits for o in outcomes], limit)
     return Outcome(hits=hits, confident=any(o.confident for o in outcomes) or gist.confident)
 
 

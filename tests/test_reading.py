@@ -1,0 +1,54 @@
+"""How search reads people: long messages as a whole, complaints, repeated questions."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.index import Index
+
+from search_api.engine import messages
+from search_api.engine.index import LiveIndex
+from search_api.engine.search import find
+
+from .conftest import Built
+
+
+@pytest.fixture(scope="module")
+def ix(built: Built) -> Index:
+    return LiveIndex(built.settings.index_dir).get()[0]
+
+
+EP_MESSAGE = ("Hi, my EP has been on Metro FM but SAMRO hasn't paid me anything. Do I need to register "
+              "the songs first? Also my producer says he owns half the song, is that true?")
+
+
+def test_a_complaint_in_a_message_is_a_question_of_its_own() -> None:
+    found = [q.text for q in messages.questions(EP_MESSAGE)]
+    assert found[0].startswith("my EP has been on Metro FM but SAMRO hasn't paid me")
+    assert len(found) == 3
+
+
+@pytest.mark.parametrize("sentence", [
+    "nothing came through after I changed banks", "my label never paid me",
+    "someone uploaded my song without permission", "I still haven't received my royalties",
+])
+def test_complaints_count_as_asking(sentence: str) -> None:
+    assert messages.asks(sentence)
+
+
+def test_a_statement_that_complains_of_nothing_is_not_a_question() -> None:
+    assert not messages.asks("My EP came out in March on all the platforms")
+
+
+def test_a_question_pasted_many_times_is_one_question() -> None:
+    pasted = "When will I get paid for my songs on the radio? " * 150
+    assert len(pasted) > 7000
+    assert len(messages.questions(pasted)) == 1
+
+
+def test_the_story_around_the_questions_counts(ix: Index) -> None:
+    # Only the story says the creator has died; the question itself is about "his money".
+    story = ("Good day. My uncle wrote many songs for a gospel choir in the nineties and recorded two albums "
+             "with them. He died in March and my aunt is the executor of his estate. Nobody has told us "
+             "anything. What must we do about the money?")
+    pages = [h.page for h in find(ix, story, limit=3).hits]
+    assert "getting-paid/after-death/" in pages

@@ -14,7 +14,6 @@ import httpx
 import pytest
 
 from search_api.listening.scrub import scrub
-from search_api.settings import Settings
 
 from .conftest import ADMIN_TOKEN, Built, ServerThread, free_port, sqlite_file
 
@@ -238,10 +237,3 @@ def test_report_settings_are_validated(client: httpx.Client) -> None:
     for params in ({"format": "pdf"}, {"days": 0}, {"rows": 0}):
         response = client.get("/api/admin/report", params=params, auth=("editor", ADMIN_TOKEN))
         assert response.status_code == 422, params
-
-
-def test_the_settings_table_documents_the_listening_settings() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for name in ("feedback_db", "retention_days", "feedback_per_minute", "admin_token"):
-        assert name in Settings.model_fields
-        assert f"`{name.upper()}`" in readme

@@ -11,6 +11,7 @@ own validation) and every link in the ledger of published links (published-links
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from datetime import date
@@ -31,6 +32,10 @@ from search_api.site import hours
 from search_api.site.ledger import published_entries, read_ledger
 from search_api.site.sections import load_pages
 from search_api.settings import Settings
+
+
+PLACEHOLDER = "[set by the society"  # an `extra:` value the organisation has not filled in yet
+_SETTING_LINE = re.compile(r"^\s*([\w-]+):")
 
 
 class ConfigUnreadable(Exception):
@@ -70,6 +75,18 @@ def site_context(config: MkDocsConfig, today: date, laws: dict[str, LawRecord] |
         today=today,
         laws=laws or {},
     )
+
+
+def placeholder_problems(config_file: Path) -> list[Problem]:
+    """One warning per organisation setting in mkdocs.yml that still holds its placeholder."""
+    shown = os_relative(config_file, Path.cwd())
+    problems = []
+    for number, line in enumerate(config_file.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _SETTING_LINE.match(line)
+        if match and PLACEHOLDER in line:
+            problems.append(warning(shown, number, f"the setting {match.group(1)} still holds its placeholder",
+                                    "write the organisation's own value there; pages show it as it is written"))
+    return problems
 
 
 def article_problems(files: list[Path], site: SiteContext) -> list[Problem]:
@@ -128,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     laws, problems = read_records(laws_file, laws_shown)
     if not args.files:  # one article checked on its own: only that article's problems
         problems += record_problems(laws, args.today, laws_shown)
+        problems += placeholder_problems(args.config)
     site = site_context(config, args.today, laws)
     files = [f.resolve() for f in args.files] or sorted(site.docs_dir.rglob("*.md"))
     problems += article_problems(files, site)

@@ -179,7 +179,7 @@ def test_errors_come_first_then_warnings_then_reviews_then_the_summary(report: C
                         report.lines[-1]), report.lines[-1]
 
 
-WARNING_WORDS = ("aim for", "more than 30", "filler", "review due", "no # title", "no ledger")
+WARNING_WORDS = ("aim for", "more than 30", "filler", "review due", "no # title", "no ledger", "placeholder")
 
 
 def _is_error(line: str) -> bool:

@@ -36,6 +36,16 @@ def deep_link(site_url: str, page: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+# llmstxt.org: a page's Markdown copy is its URL + ".md"; a URL without a file name
+# (every page here) appends "index.html.md". Written by site/llms_txt.py.
+MARKDOWN_COPY = "index.html.md"
+
+
+def markdown_copy_url(page_url: str) -> str:
+    """'https://site/royalties/mechanical/' -> 'https://site/royalties/mechanical/index.html.md'."""
+    return urljoin(page_url.partition("#")[0], MARKDOWN_COPY)
+
+
 def source_file(docs_dir: Path, page: str) -> Path | None:
     """The Markdown file behind a site path ("a/b/" -> docs/a/b.md or docs/a/b/index.md)."""
     stem = (site_path(page) or "").strip("/")

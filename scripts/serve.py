@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     base = f"http://{settings.host}:{settings.port}"
     print(f"Site:     {base}/\nAPI:      {base}/api/search?q=royalties\nAPI docs: {base}/api/docs\n"
+          f"MCP:      {settings.public_url}mcp (for AI assistants)\n"
           f"Workers:  {settings.workers}\nPress Ctrl-C to stop.", flush=True)
     if settings.workers == 1:
         uvicorn.run(create_app(settings), **server_options(settings))

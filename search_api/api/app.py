@@ -1,4 +1,4 @@
-"""The HTTP service: the built site at `/`, the API under `/api/`."""
+"""The HTTP service: the built site at `/`, the API under `/api/`, the MCP endpoint at `/mcp`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from search_api.api.api_docs import register_api_docs
+from search_api.api.mcp_server import HelpCentreServices, build_server, mcp_routes
 from search_api.api.errors import install_error_handlers
 from search_api.api.middleware import harden
 from search_api.api.openapi import install_error_docs
@@ -47,7 +48,10 @@ def create_app(settings: Settings) -> FastAPI:
             # each write, so a database that comes back needs no restart.
             log.error("feedback database unavailable at start-up: %s", error)
         try:
-            yield
+            # The MCP transport's session manager lives as long as this app: the lifespan
+            # of the app it comes in never runs once its route is ours (api/mcp_server.py).
+            async with app.state.mcp.session_manager.run():
+                yield
         finally:
             searches: SearchLog = app.state.search_log
             await run_in_threadpool(searches.close)  # stores what is still queued
@@ -72,10 +76,25 @@ def create_app(settings: Settings) -> FastAPI:
     register_desk(app, settings)
     register_chatwoot(app, settings, app.state.desk_wording, hours.load(settings.mkdocs_config))
     register_api_docs(app)
+    _add_mcp(app, settings)  # before the site, which answers every path
     _mount_site(app, settings.site_dir, settings.public_url)
     harden(app, settings)
     install_error_docs(app)
     return app
+
+
+def _add_mcp(app: FastAPI, settings: Settings) -> None:
+    """The assistants' MCP endpoint at /mcp: the desk's index, wording and search record."""
+
+    def live_index() -> LiveIndex:
+        if app.state.index is None:
+            app.state.index = LiveIndex(settings.index_dir)  # IndexUnavailable while it is missing
+        return app.state.index
+
+    services = HelpCentreServices(settings, app.state.desk_wording, live_index,
+                                  lambda: app.state.search_log)
+    app.state.mcp = build_server(services)
+    app.router.routes.extend(mcp_routes(app.state.mcp, settings))
 
 
 def _mount_site(app: FastAPI, site_dir: Path, public_url: str) -> None:

@@ -18,6 +18,14 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_PREFIX = "/api/"
+MCP_PATH = "/mcp"  # the assistants' endpoint (api/mcp_server.py): the same limits as the API
+
+
+def is_limited(path: str) -> bool:
+    """Whether the rate and body limits (and no-store) cover `path`: the API and /mcp."""
+    return path.startswith(API_PREFIX) or path == MCP_PATH or path.startswith(MCP_PATH + "/")
+
+
 MAX_TRACKED_CLIENTS = 10_000  # past this, clients with a full allowance are forgotten
 MAX_BODY_BYTES = 64 * 1024  # the largest honest request (a feedback comment) is under 4 KiB
 # Chatwoot's webhook for an e-mail carries the mail's HTML and text in content_attributes.
@@ -85,7 +93,7 @@ class RateLimit:
         self.limiter = RateLimiter(per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
+        if scope["type"] != "http" or not is_limited(scope["path"]):
             await self.app(scope, receive, send)
             return
         wait_s = self.limiter.wait_s(peer(scope), time.monotonic())
@@ -111,7 +119,7 @@ class BodyLimit:
         self.larger = larger or {}  # path -> its own limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
+        if scope["type"] != "http" or not is_limited(scope["path"]):
             await self.app(scope, receive, send)
             return
         max_bytes = self.larger.get(scope["path"], self.max_bytes)

@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from search_api.api.limits import API_PREFIX, CHATWOOT_BODY_BYTES, BodyLimit, RateLimit
+from search_api.api.limits import CHATWOOT_BODY_BYTES, BodyLimit, RateLimit, is_limited
 from search_api.api.logs import AccessLog
 from search_api.settings import Settings
 
@@ -69,7 +69,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_api = scope["path"].startswith(API_PREFIX)
+        is_api = is_limited(scope["path"])  # the API and /mcp
         framed = bool(self.framed_by) and scope["path"] in DESK_PAGES
 
         async def send_with_headers(message: Message) -> None:

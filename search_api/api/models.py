@@ -178,3 +178,61 @@ class OpeningHoursState(BaseModel):
 class DeskEmbedConfig(BaseModel):
     origin: str = Field(description="CHATWOOT_URL's origin: the only one whose messages the desk reads")
     channels: dict[str, str] = Field(description="Chatwoot's inbox channel types -> the desk's channel; default for others")
+
+
+# --- the MCP tools for AI assistants (api/mcp_server.py) -----------------------------
+
+class McpFound(BaseModel):
+    question: str = Field(description="The question heading on the site that answers it")
+    answer: str = Field(description="The article's own one-sentence answer, to quote as it is")
+    url: str = Field(description="Deep link to that question, for the creator to check")
+    article: str = Field(description="The article's title")
+    checked_on: str = Field(description="The date the article was last checked (YYYY-MM-DD)")
+    law_status: str | None = Field(default=None, description="For a law page: proposed, passed, in force, in court or unclear")
+    law_as_of: str | None = Field(default=None, description="For a law page: the date that status is known as of")
+
+
+class McpQuestionFound(BaseModel):
+    text: str = Field(description="The part of the query or message this answers")
+    confident: bool = Field(description="False when no article answers it well: the results are only the nearest")
+    note: str | None = Field(default=None, description="When not confident: what to tell the creator instead")
+    results: list[McpFound]
+
+
+class McpSearchAnswer(BaseModel):
+    query: str
+    suggestion: str | None = Field(default=None, description="The corrected query when a misspelling was corrected")
+    questions: list[McpQuestionFound] = Field(description="One for a few words; up to three for a long message")
+
+
+class McpArticle(BaseModel):
+    page: str = Field(description="The article's path, e.g. royalties/mechanical/")
+    title: str
+    url: str = Field(description="The article's page")
+    markdown_url: str = Field(description="The article in Markdown (the same text as the MCP resource)")
+    description: str
+    checked_on: str
+    law_status: str | None = None
+    law_as_of: str | None = None
+    questions: list[ArticleQuestion]
+
+
+class McpReplyCard(BaseModel):
+    question: str
+    url: str
+    checked_on: str
+    reply: ReplyPublic
+
+
+class McpQuestionReplies(BaseModel):
+    text: str
+    confident: bool
+    note: str | None = Field(default=None, description="When not confident: why there is no article reply")
+    fallback_reply: ReplyPublic | None = Field(default=None, description="When not confident: the honest reply with "
+                                                                   "the contact route; send this one")
+    cards: list[McpReplyCard]
+
+
+class McpDraftedReplies(BaseModel):
+    channel: str
+    questions: list[McpQuestionReplies]

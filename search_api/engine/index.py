@@ -60,6 +60,10 @@ def make_schema() -> Schema:
         ideas_head=KEYWORD(scorable=True),
         ideas_text=KEYWORD(scorable=True),
         last_reviewed=STORED(),
+        # A law page's status and as-of date (its front matter); "" on other pages.
+        # The assistants' search (api/mcp_server.py) gives them beside the checked-on date.
+        law_status=STORED(),
+        law_as_of=STORED(),
         # Every word as written, for typo correction: a misspelling must be corrected
         # before stemming, or "royalites" is stemmed into something no page contains.
         spell=TEXT(analyzer=make_plain_analyzer(), spelling=True, phrase=False),
@@ -123,6 +127,8 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
                 ideas_head=_ideas(vocabulary, page.title, tags, page.description),
                 ideas_text=_ideas(vocabulary, page.intro),
                 last_reviewed=page.last_reviewed,
+                law_status=page.meta.get("status", ""),
+                law_as_of=page.meta.get("as_of", ""),
             )
             for section in page.sections:
                 questions += 1

@@ -72,6 +72,10 @@ def log_config(level: str) -> dict[str, Any]:
         "formatters": {"json": {"()": JsonLines}},
         "handlers": {"stderr": handler},
         "loggers": {name: dict(logger) for name in ("search_api", "uvicorn", "uvicorn.error")},
+        # Every other library's warnings, as JSON lines too. The MCP SDK calls
+        # logging.basicConfig when its server is made; with a root handler here that is a
+        # no-op, instead of a second, plain-text handler on stderr.
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
     }
 
 

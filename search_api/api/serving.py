@@ -34,4 +34,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "server_header": False,
         "timeout_keep_alive": 5,
         "timeout_graceful_shutdown": 10,
+        # A worker must answer the supervisor's first ping within this many seconds, or it
+        # is killed and started again. uvicorn's 5 s was too tight once the app imports the
+        # MCP SDK (about 1.5 s alone, three times that on a loaded machine): WORKERS=2 then
+        # restarted its workers forever and never served.
+        "timeout_worker_healthcheck": 30,
     }

@@ -190,12 +190,15 @@ def template_context(records: dict[str, LawRecord], page_path: str = "") -> dict
 
 
 def page_law_meta(records: dict[str, LawRecord], law: str) -> dict[str, str]:
-    """What a law page's banner shows (status, as_of, banner), from its `law:` front matter."""
+    """What a law page's banner shows (status, as_of, banner), from its `law:` front matter,
+    and the record's checked date (law_checked) for the page's Markdown copy (llms_txt.py)."""
     if law == TRACKER:
         return {"status": "unclear", "as_of": max(r.as_of for r in records.values()).isoformat(),
+                "law_checked": min(r.checked for r in records.values()).isoformat(),
                 "law_banner": tracker_banner(records)}
     record = records[law]
-    return {"status": record.status, "as_of": record.as_of.isoformat(), "law_banner": record.banner}
+    return {"status": record.status, "as_of": record.as_of.isoformat(), "law_checked": record.checked.isoformat(),
+            "law_banner": record.banner}
 
 
 # --- the MkDocs build (mkdocs-macros module) -----------------------------------------------

@@ -12,6 +12,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.nav import Section, get_navigation
 
+from scripts.law_records import load_records, page_law_meta
 from search_api.site.sections import read_front_matter
 
 from .conftest import Built
@@ -75,12 +76,13 @@ def test_llms_txt_groups_articles_as_the_menu_does(built: Built, llms: str) -> N
 
 def test_law_pages_carry_their_status_in_llms_txt(llms: str) -> None:
     line = next(l for l in llms.splitlines() if "/law-changes/copyright-amendment-bill/" in l)
-    assert re.search(r"Law status: [a-z ]+ \(as of \d{4}-\d{2}-\d{2}\)", line)
+    assert re.search(r"Law status: [a-z ]+ \(as of \d{4}-\d{2}-\d{2}, checked \d{4}-\d{2}-\d{2}\)", line)
 
 
 def test_every_page_has_a_markdown_copy_with_every_question(built: Built) -> None:
     site = built.settings.site_url
     by_page = {p.page: p for p in built.pages}
+    records = load_records()
     for path in PATHS:
         page = page_of(path)
         copy = copy_of(built, page)
@@ -93,9 +95,15 @@ def test_every_page_has_a_markdown_copy_with_every_question(built: Built) -> Non
         assert str(meta["last_reviewed"]) == str(source["last_reviewed"])
         intro = text.split("---\n", 2)[2]
         assert f"Canonical page: {site}{page}" in intro.split("\n## ", 1)[0]
-        if "status" in source:
-            assert meta["status"] == source["status"] and str(meta["as_of"]) == str(source["as_of"])
-            assert f"Law status: {source['status']}" in intro.split("\n## ", 1)[0]
+        top = intro.split("\n## ", 1)[0]
+        if "law" in source:  # a law page: its status and dates come from its law record
+            record = page_law_meta(records, str(source["law"]))
+            assert meta["status"] == record["status"] and str(meta["as_of"]) == record["as_of"], path
+            assert str(meta["law_checked"]) == record["law_checked"], path
+            assert f"Law status: {record['status']} (as of {record['as_of']}" in top, path
+            assert record["law_banner"] in top, path
+        else:
+            assert "status" not in meta and "Law status" not in top, path
         headings = {anchor: title for _, title, anchor in _HEADING.findall(text)}
         for section in by_page[page].sections:
             assert section.anchor in headings, f"{copy}: no heading with {{#{section.anchor}}}"

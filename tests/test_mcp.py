@@ -73,6 +73,7 @@ def test_search_gives_a_law_pages_status(server: ServerThread) -> None:
     assert "copyright-amendment-bill" in top["url"]
     assert top["law_status"] in {"proposed", "passed", "in force", "in court", "unclear"}
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", top["law_as_of"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", top["law_checked"])
 
 
 def test_a_pasted_message_gives_one_group_per_question(server: ServerThread) -> None:

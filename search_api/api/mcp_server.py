@@ -114,8 +114,8 @@ def _articles(ix: Index) -> dict[str, dict[str, Any]]:
         return {d["page"]: dict(d) for d in searcher.search(wq.Term("kind", "article"), limit=None)}
 
 
-def _law(stored: dict[str, Any]) -> tuple[str | None, str | None]:
-    return stored.get("law_status") or None, stored.get("law_as_of") or None
+def _law(stored: dict[str, Any]) -> dict[str, str | None]:
+    return {key: stored.get(key) or None for key in ("law_status", "law_as_of", "law_checked")}
 
 
 class HelpCentreMCP(MCPServer):
@@ -152,9 +152,8 @@ class HelpCentreMCP(MCPServer):
 
 
 def _found(hit: Hit, article: dict[str, Any], public_url: str) -> models.McpFound:
-    status, as_of = _law(article)
     return models.McpFound(question=hit.question, answer=hit.answer, url=deep_link(public_url, hit.page, hit.anchor),
-                 article=hit.title, checked_on=article.get("last_reviewed", ""), law_status=status, law_as_of=as_of)
+                 article=hit.title, checked_on=article.get("last_reviewed", ""), **_law(article))
 
 
 def build_server(services: HelpCentreServices) -> HelpCentreMCP:
@@ -204,11 +203,10 @@ def build_server(services: HelpCentreServices) -> HelpCentreMCP:
             questions = [models.ArticleQuestion(anchor=d["anchor"], question=d["question"], answer=d["answer"],
                                          url=deep_link(settings.public_url, path, d["anchor"]))
                          for d in docs if d["kind"] == "question"]
-        status, as_of = _law(head)
         url = deep_link(settings.public_url, path)
         return models.McpArticle(page=path, title=head["title"], url=url, markdown_url=markdown_copy_url(url),
                            description=head["description"], checked_on=head.get("last_reviewed", ""),
-                           law_status=status, law_as_of=as_of, questions=questions)
+                           questions=questions, **_law(head))
 
     @server.tool(name="draft_reply", title="Draft a reply for a channel", annotations=READ_ONLY)
     def draft_reply(

@@ -190,6 +190,7 @@ class McpFound(BaseModel):
     checked_on: str = Field(description="The date the article was last checked (YYYY-MM-DD)")
     law_status: str | None = Field(default=None, description="For a law page: proposed, passed, in force, in court or unclear")
     law_as_of: str | None = Field(default=None, description="For a law page: the date that status is known as of")
+    law_checked: str | None = Field(default=None, description="For a law page: the day we last looked for newer news")
 
 
 class McpQuestionFound(BaseModel):
@@ -214,6 +215,7 @@ class McpArticle(BaseModel):
     checked_on: str
     law_status: str | None = None
     law_as_of: str | None = None
+    law_checked: str | None = None
     questions: list[ArticleQuestion]
 
 

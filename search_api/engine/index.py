@@ -60,10 +60,11 @@ def make_schema() -> Schema:
         ideas_head=KEYWORD(scorable=True),
         ideas_text=KEYWORD(scorable=True),
         last_reviewed=STORED(),
-        # A law page's status and as-of date (its front matter); "" on other pages.
-        # The assistants' search (api/mcp_server.py) gives them beside the checked-on date.
+        # A law page's status, as-of date and the day its law record was checked ("" on
+        # other pages): the assistants' search (api/mcp_server.py) gives them with each answer.
         law_status=STORED(),
         law_as_of=STORED(),
+        law_checked=STORED(),
         # Every word as written, for typo correction: a misspelling must be corrected
         # before stemming, or "royalites" is stemmed into something no page contains.
         spell=TEXT(analyzer=make_plain_analyzer(), spelling=True, phrase=False),
@@ -129,6 +130,7 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
                 last_reviewed=page.last_reviewed,
                 law_status=page.meta.get("status", ""),
                 law_as_of=page.meta.get("as_of", ""),
+                law_checked=page.meta.get("law_checked", ""),
             )
             for section in page.sections:
                 questions += 1

@@ -40,13 +40,13 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from search_api.links import MARKDOWN_COPY, markdown_copy_url
+from search_api.site.html import read_html
 
 log = logging.getLogger("mkdocs.plugins.llms_txt")
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _HAS_ID = re.compile(r"\{[^}]*#[\w-][^}]*\}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_HTML_HEADING = re.compile(r'<h([1-6])\b[^>]*?\bid="([^"]+)"')
 # [text](target "title") and ![alt](target): the target is what gets rewritten.
 _LINK = re.compile(r'(\]\()([^)\s]+)((?:\s+"[^"]*")?\))')
 
@@ -70,20 +70,26 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def law_status(meta: dict) -> tuple[str, str]:
-    """(status, as-of date) of a law page from its front matter; ("", "") for other pages."""
-    return _text(meta.get("status")), _text(meta.get("as_of"))
+def law_status(meta: dict) -> tuple[str, str, str]:
+    """(status, as-of date, checked date) of a law page; empty for other pages.
+
+    The law records (data/laws.yml, scripts/law_records.py) put them into page.meta
+    from the page's `law:` front matter before this plugin sees the page.
+    """
+    return _text(meta.get("status")), _text(meta.get("as_of")), _text(meta.get("law_checked"))
 
 
 def status_line(meta: dict) -> str:
-    status, as_of = law_status(meta)
+    """'Law status: proposed (as of 2026-06-26, checked 2026-12-03)'; "" for other pages."""
+    status, as_of, checked = law_status(meta)
     if not status:
         return ""
-    return f"Law status: {status}" + (f" (as of {as_of})" if as_of else "")
+    dates = ", ".join(p for p in (f"as of {as_of}" if as_of else "", f"checked {checked}" if checked else "") if p)
+    return f"Law status: {status}" + (f" ({dates})" if dates else "")
 
 
 def heading_ids(page_html: str) -> list[str]:
-    return [m.group(2) for m in _HTML_HEADING.finditer(page_html)]
+    return [h.id for h in read_html(page_html).headings]
 
 
 def anchor_headings(markdown: str, ids: list[str]) -> tuple[str, int]:
@@ -124,7 +130,7 @@ def absolute_links(markdown: str, page: Page, files: Files, site_url: str) -> st
 
 def front_matter(page: Page, page_url: str) -> str:
     meta = page.meta
-    status, as_of = law_status(meta)
+    status, as_of, law_checked = law_status(meta)
     fields = [
         ("title", _text(page.title)),
         ("description", _text(meta.get("description"))),
@@ -132,9 +138,10 @@ def front_matter(page: Page, page_url: str) -> str:
         ("last_reviewed", _text(meta.get("last_reviewed"))),
         ("status", status),
         ("as_of", as_of),
+        ("law_checked", law_checked),
     ]
     # JSON strings are YAML strings: quotes and colons in a title stay safe.
-    lines = [f"{key}: {value if key in ('last_reviewed', 'as_of') else json.dumps(value, ensure_ascii=False)}"
+    lines = [f"{key}: {value if key in ('last_reviewed', 'as_of', 'law_checked') else json.dumps(value, ensure_ascii=False)}"
              for key, value in fields if value]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -144,11 +151,13 @@ def about_line(page: Page, page_url: str) -> str:
     parts = [f"Canonical page: {page_url}"]
     checked = _text(page.meta.get("last_reviewed"))
     if checked:
-        parts.append(f"Checked on {checked}")
+        parts.append(f"Article checked on {checked}")
     status = status_line(page.meta)
     if status:
         parts.append(status)
-    return "> " + ". ".join(parts) + "."
+    line = "> " + ". ".join(parts) + "."
+    banner = _text(page.meta.get("law_banner"))  # the banner readers see: "Status: proposed, not law. Checked ..."
+    return f"{line}\n>\n> {banner}" if banner else line
 
 
 def finish_copy(markdown: str, page: Page, ids: list[str], files: Files, site_url: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from search_api.engine.documents import Page, Section
 from search_api.site.front_matter import read_front_matter
 from search_api.site.html import first_paragraph, plain_text, read_html
-from search_api.links import source_file
+from search_api.links import MARKDOWN_COPY, source_file
 
 # `##` headings that are not questions and hold no answer worth returning.
 NON_ANSWER_SECTIONS = frozenset({"sources", "see also"})
@@ -24,6 +24,20 @@ def _as_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value)
+
+
+# A law page's status, the date it is known as of and the day its record was checked:
+# the law records give them to the page at build time (not its source front matter),
+# and the page's Markdown copy (site/llms_txt.py) writes them in its own front matter.
+LAW_FIELDS = ("status", "as_of", "law_checked")
+
+
+def law_fields(site_dir: Path, page: str) -> dict[str, str]:
+    copy = site_dir / page / MARKDOWN_COPY
+    if not copy.is_file():
+        return {}
+    built = read_front_matter(copy)
+    return {k: _as_text(built[k]) for k in LAW_FIELDS if built.get(k)}
 
 
 def heading_levels(site_dir: Path, page: str) -> dict[str, int]:
@@ -81,7 +95,7 @@ def load_pages(site_dir: Path, docs_dir: Path) -> list[Page]:
                 intro=plain_text(head["text"]) if not head["anchor"] else "",
                 tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
                 last_reviewed=_as_text(meta.get("last_reviewed")),
-                meta={k: _as_text(meta[k]) for k in ("status", "as_of") if k in meta},
+                meta=law_fields(site_dir, page),
                 sections=sections,
             )
         )

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from mcp import Client
 
-from .conftest import Built, ServerThread
+from .conftest import Built, ServerThread, sqlite_file
 
 CREATOR_QUESTION = "When do I get paid for my songs played on the radio?"
 NONSENSE = "purple elephant quantum banana"
@@ -147,7 +147,8 @@ def test_searches_are_recorded_scrubbed(server: ServerThread, built: Built) -> N
     import sqlite3
 
     call(server, "search_help_centre", {"query": "my email is thandi@example.org when am i paid"})
-    with sqlite3.connect(built.settings.feedback_db) as db:
+    assert server.app.state.search_log.flush()  # records are written in batches, off the request
+    with sqlite3.connect(sqlite_file(built.settings.feedback_db)) as db:
         rows = [q for (q,) in db.execute("SELECT query FROM searches WHERE endpoint = 'mcp-search'")]
     assert rows and not any("thandi@example.org" in q for q in rows)
     assert any("when am i paid" in q for q in rows)

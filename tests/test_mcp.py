@@ -120,6 +120,16 @@ def test_draft_an_x_reply(server: ServerThread) -> None:
     assert group["cards"][0]["url"] in reply["text"]
 
 
+def test_draft_reply_gives_the_desks_replies(server: ServerThread, client: httpx.Client) -> None:
+    message = "Hi, I changed banks. How do I update my bank details? Thanks, Sipho"
+    for channel in ("sms", "email"):
+        mcp = call(server, "draft_reply", {"message": message, "channel": channel, "name": "Sipho", "limit": 2})
+        desk = client.get("/api/answer", params={"q": message, "channel": channel, "name": "Sipho", "limit": 2}).json()
+        ours = [[c["reply"]["text"] for c in g["cards"]] for g in mcp.structured_content["questions"]]
+        theirs = [[c["reply"]["text"] for c in g["cards"]] for g in desk["questions"]]
+        assert ours == theirs and ours[0], channel
+
+
 def test_nonsense_is_not_confident_and_gives_the_contact_route(server: ServerThread, built: Built) -> None:
     from search_api.replies.organisation import load_extra
 
@@ -171,6 +181,9 @@ def test_a_foreign_host_is_refused(server: ServerThread) -> None:
     with httpx.Client(base_url=server.base_url) as http:
         foreign = http.post("/mcp", json=INITIALIZE, headers={**ACCEPT, "Host": "evil.example"})
         assert foreign.status_code == 421
+        # A page on another site cannot drive it from a reader's browser either.
+        page = http.post("/mcp", json=INITIALIZE, headers={**ACCEPT, "Origin": "https://evil.example"})
+        assert page.status_code == 403
         own = http.post("/mcp", json=INITIALIZE, headers=ACCEPT)
         assert own.status_code == 200 and own.json()["result"]["serverInfo"]["name"] == "help-centre"
         assert own.headers["cache-control"] == "no-store"

@@ -96,6 +96,12 @@ def test_the_renamed_heading_keeps_its_old_anchor(edited: Edited) -> None:
     assert landing is not None and (landing.anchor, landing.anchor_renamed) == (edited.new_anchor, True)
 
 
+def test_the_moved_pages_markdown_copy_says_where_it_went(edited: Edited) -> None:
+    old = (edited.site_dir / MOVED_FROM / "index.html.md").read_text(encoding="utf-8")
+    assert f"/{MOVED_TO}/index.html.md" in old and "moved" in old
+    assert (edited.site_dir / MOVED_TO / "index.html.md").is_file()
+
+
 def test_the_moved_page_redirects_with_its_anchors(edited: Edited) -> None:
     landing = land(edited.site_dir, f"/{MOVED_FROM}/", edited.moved_anchor)
     assert landing is not None

@@ -41,6 +41,7 @@ from mkdocs.structure.pages import Page
 
 from search_api.links import MARKDOWN_COPY, markdown_copy_url
 from search_api.site.html import read_html
+from search_api.site.mkdocs_plugin import final_page, page_moves
 
 log = logging.getLogger("mkdocs.plugins.llms_txt")
 
@@ -242,6 +243,27 @@ def llms_txt(config: MkDocsConfig, groups: list[tuple[str, list[Page]]], extra_p
     return "\n".join(out)
 
 
+def moved_copy(old_url: str, new_url: str) -> str:
+    """The Markdown at a moved page's old copy address: where the article is now."""
+    return (f'---\nmoved_to: {json.dumps(new_url)}\n---\n\n# This page has moved\n\n'
+            f"It is now at {new_url} (in Markdown: {markdown_copy_url(new_url)}). "
+            f"Cite the new address; the old one, {old_url}, redirects there.\n")
+
+
+def write_moved_copies(config: MkDocsConfig, copies: dict[str, "Copy"]) -> None:
+    """A short copy at each moved page's old address (mkdocs-redirects' redirect_maps), so a
+    published .md link keeps leading to the article, as the old HTML address does."""
+    moves = page_moves(config)
+    live = {copy.page.url: copy for copy in copies.values()}
+    for old in moves:
+        new = final_page(old, moves)
+        if old in live or new not in live:
+            continue
+        target = Path(config.site_dir) / old / MARKDOWN_COPY
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(moved_copy(urljoin(config.site_url, old), urljoin(config.site_url, new)), encoding="utf-8")
+
+
 def alternate_links(page: Page, site_url: str) -> str:
     page_url = page.canonical_url or urljoin(site_url, page.url)
     return (f'<link rel="alternate" type="text/markdown" title="This page in Markdown" '
@@ -285,6 +307,7 @@ class LlmsTxtPlugin(BasePlugin[LlmsTxtConfig]):
         for copy in self.copies.values():
             target = Path(copy.page.file.abs_dest_path)
             target.with_name(target.name + ".md").write_text(copy.text, encoding="utf-8")
+        write_moved_copies(config, self.copies)
         groups = menu_groups(self.nav) if self.nav is not None else []
         (site_dir / "llms.txt").write_text(
             llms_txt(config, groups, self.config.markdown_description, self.config.full_output), encoding="utf-8")

@@ -40,3 +40,13 @@ def test_home_page_links_to_the_start_here_articles(built: Built) -> None:
     home = (built.site_dir / "index.html").read_text(encoding="utf-8")
     for path in ("start-here/what-we-do/", "start-here/who-earns-what/", "start-here/join/", "start-here/glossary/"):
         assert f'href="{path}"' in home, f"the home page does not link to {path}"
+
+
+def test_the_site_is_built_with_materials_security_release_and_mkdocs_1(built: Built) -> None:
+    # mkdocs-material 9.8.2 is the 9.x security release (9.x ends on 5 May 2027); MkDocs 2
+    # is a different program that Material does not support, so the pin stays below it.
+    page = (built.site_dir / "index.html").read_text(encoding="utf-8")
+    generator = re.search(r'<meta name="generator" content="mkdocs-(\d+)\.[\d.]+, mkdocs-material-([\d.]+)">', page)
+    assert generator, "the built page names no generator"
+    mkdocs_major, material = int(generator[1]), tuple(int(n) for n in generator[2].split("."))
+    assert mkdocs_major < 2 and (9, 8, 2) <= material < (10,), generator[0]

@@ -21,11 +21,10 @@ from search_api.api.routes.admin import register_admin
 from search_api.api.routes.chatwoot import register_chatwoot
 from search_api.api.routes.desk import register_desk
 from search_api.api.routes.feedback import register_feedback
+from search_api.api.state import AppState
 from search_api.api.static_site import SiteFiles, built_site_url
 from search_api.engine.index import IndexUnavailable, LiveIndex
-from search_api.site import hours
-from search_api.listening.search_log import SearchLog
-from search_api.listening.store import FeedbackStore, StoreUnavailable
+from search_api.listening.store import StoreUnavailable
 from search_api.settings import Settings
 
 log = logging.getLogger("search_api")
@@ -35,12 +34,12 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            app.state.index = LiveIndex(settings.index_dir)
+            state.index = LiveIndex(settings.index_dir)
         except IndexUnavailable as error:
             # Serve the site anyway; /api/health says what is wrong.
             log.error("search index unavailable: %s", error)
-            app.state.index = None
-        store: FeedbackStore = app.state.feedback_store
+            state.index = None
+        store = state.feedback_store
         try:
             await run_in_threadpool(store.open)  # creates or upgrades the schema
         except StoreUnavailable as error:
@@ -53,8 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
             async with app.state.mcp.session_manager.run():
                 yield
         finally:
-            searches: SearchLog = app.state.search_log
-            await run_in_threadpool(searches.close)  # stores what is still queued
+            await run_in_threadpool(state.search_log.close)  # stores what is still queued
             store.close()
 
     app = FastAPI(
@@ -66,15 +64,15 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.index = None
+    # One typed object instead of Starlette's free-form State: every route sees the same fields.
+    state = app.state = AppState.from_settings(settings)  # type: ignore[assignment]
     install_error_handlers(app)
     for module in (search, articles, health, links):  # links: old pasted links -> where they land now
         app.include_router(module.router)
     register_admin(app, settings)
     register_feedback(app, settings)
     register_desk(app, settings)
-    register_chatwoot(app, settings, app.state.desk_wording, hours.load(settings.mkdocs_config))
+    register_chatwoot(app, state)
     register_api_docs(app)
     _add_mcp(app, settings)  # before the site, which answers every path
     _mount_site(app, settings.site_dir, settings.public_url)

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 
 from search_api.api import models
+from search_api.api.state import AppState
 from search_api.engine.index import LiveIndex
 from search_api.listening.search_log import SearchLog
 from search_api.listening.store import FeedbackStore
@@ -24,12 +25,13 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_state(request: Request) -> AppState:
+    return request.app.state
+
+
 def get_index(request: Request) -> LiveIndex:
     """The live index, opened on first use; IndexUnavailable (a 503, errors.py) when there is none."""
-    live: LiveIndex | None = request.app.state.index
-    if live is None:
-        live = request.app.state.index = LiveIndex(request.app.state.settings.index_dir)
-    return live
+    return get_state(request).live_index()
 
 
 def query_text(
@@ -53,6 +55,7 @@ def get_search_log(request: Request) -> SearchLog:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+StateDep = Annotated[AppState, Depends(get_state)]
 IndexDep = Annotated[LiveIndex, Depends(get_index)]
 QueryDep = Annotated[str, Depends(query_text)]
 StoreDep = Annotated[FeedbackStore, Depends(get_store)]

@@ -7,7 +7,6 @@ when no token is set (as if the route did not exist) and 401 for a wrong token.
 from __future__ import annotations
 
 import hmac
-import threading
 import time
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from search_api.api import models
+from search_api.api.state import AppState
 from search_api.engine.index import LiveIndex, build_index
 from search_api.site.sections import load_pages
 from search_api.settings import Settings
@@ -63,8 +63,8 @@ def reindex(request: Request, _: AdminDep) -> models.Reindexed:
     written and validated; a build that fails leaves the old one live and answers
     409 naming the cause (a bad line of vocabulary.txt by file and line).
     """
-    settings: Settings = request.app.state.settings
-    lock: threading.Lock = request.app.state.reindex_lock
+    state: AppState = request.app.state
+    settings, lock = state.settings, state.reindex_lock
     if not lock.acquire(blocking=False):
         raise HTTPException(409, "A rebuild is already running; try again when it has finished.")
     try:
@@ -74,7 +74,7 @@ def reindex(request: Request, _: AdminDep) -> models.Reindexed:
         except FileNotFoundError as error:
             raise HTTPException(503, f"No built site to index ({error.filename}); run `make site`.") from error
         build_index(pages, settings.index_dir)  # IndexBuildError: a 409 naming the cause (errors.py)
-        live = _switch(request)
+        live = _switch(state)
         _, manifest = live.get()
         return models.Reindexed(
             status="ok", articles=manifest.articles, questions=manifest.questions,
@@ -84,17 +84,14 @@ def reindex(request: Request, _: AdminDep) -> models.Reindexed:
         lock.release()
 
 
-def _switch(request: Request) -> LiveIndex:
+def _switch(state: AppState) -> LiveIndex:
     # This process switches now; other workers switch on their next request.
-    live: LiveIndex | None = request.app.state.index
-    if live is None:
-        live = request.app.state.index = LiveIndex(request.app.state.settings.index_dir)
-    else:
-        live.refresh()
-    return live
+    if state.index is None:
+        return state.live_index()
+    state.index.refresh()
+    return state.index
 
 
 def register_admin(app: FastAPI, settings: Settings) -> None:
     """Add the admin routes; without ADMIN_TOKEN they answer 404 and are left out of the docs."""
-    app.state.reindex_lock = threading.Lock()
     app.include_router(router, include_in_schema=bool(settings.admin_token))

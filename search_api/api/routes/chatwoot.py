@@ -18,12 +18,9 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 
 from search_api.api import models
-from search_api.api.chatwoot import Bridge, utc_now
-from search_api.api.deps import get_index, get_search_log
-from search_api.engine.index import LiveIndex
-from search_api.listening.search_log import SearchLog
+from search_api.api.chatwoot import Bridge
+from search_api.api.state import AppState
 from search_api.replies.chatwoot import CHANNEL_TYPES, DEFAULT_CHANNEL, Ignored, PayloadError, read_event
-from search_api.replies.compose import Wording
 from search_api.settings import Settings
 from search_api.site.hours import OpeningHours, in_words
 
@@ -97,32 +94,14 @@ def opening_hours(request: Request) -> models.OpeningHoursState:
     )
 
 
-def register_chatwoot(app: FastAPI, settings: Settings, wording: Wording, hours: OpeningHours | None) -> None:
+def register_chatwoot(app: FastAPI, state: AppState) -> None:
     """Add both routes; the bridge exists only with all three CHATWOOT_ settings.
 
-    `app.state.clock` gives "now" to both (tests set it to a Monday morning or a Sunday).
+    `state.clock` gives "now" to both (tests set it to a Monday morning or a Sunday).
     """
-    app.state.opening_hours = hours
-    app.state.clock = utc_now
-    app.state.chatwoot = None
-    if settings.chatwoot_enabled:
-        bridge = Bridge(settings, index=lambda: _live(app), searches=lambda: _searches(app), wording=wording,
-                        hours=hours)
-        bridge.clock = lambda: app.state.clock()
-        app.state.chatwoot = bridge
+    if state.settings.chatwoot_enabled:
+        bridge = Bridge(state.settings, index=state.live_index, searches=lambda: state.search_log,
+                        wording=state.desk_wording, hours=state.opening_hours)
+        bridge.clock = lambda: state.clock()
+        state.chatwoot = bridge
     app.include_router(router)
-
-
-class _AppRequest:
-    """Just enough of a Request for the shared dependencies outside a request."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-
-
-def _live(app: FastAPI) -> LiveIndex:
-    return get_index(_AppRequest(app))  # type: ignore[arg-type]
-
-
-def _searches(app: FastAPI) -> SearchLog:
-    return get_search_log(_AppRequest(app))  # type: ignore[arg-type]

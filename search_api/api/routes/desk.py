@@ -17,7 +17,6 @@ from fastapi.responses import RedirectResponse
 from search_api.api import models
 from search_api.api.deps import ERRORS, IndexDep, QueryDep, SearchLogDep, SettingsDep
 from search_api.links import deep_link
-from search_api.replies.organisation import load_wording
 from search_api.replies.compose import Channel, Wording, compose_fallback, compose_reply
 from search_api.engine.search import Hit, QuestionOutcome, answer_questions
 from search_api.settings import Settings
@@ -94,11 +93,10 @@ def answer(
 
 
 def register_desk(app: FastAPI, settings: Settings) -> None:
-    """Add /api/answer and the /desk/ page; reads the reply wording from MKDOCS_CONFIG now.
+    """Add /api/answer and the /desk/ page (the reply wording is read into AppState at start-up).
 
     Call before the site is mounted at "/", which would otherwise answer /desk/ itself.
     """
-    app.state.desk_wording = load_wording(settings.mkdocs_config)
     app.include_router(router)
 
     @app.get(DESK_URL, include_in_schema=False)

@@ -21,7 +21,6 @@ from search_api.api import models
 from search_api.api.deps import IndexDep, StoreDep
 from search_api.api.routes import report as editors_report
 from search_api.links import canonical_page
-from search_api.listening.search_log import SearchLog
 from search_api.listening.store import Feedback, FeedbackStore, StoreUnavailable
 from search_api.engine.index import LiveIndex
 from search_api.api.limits import RateLimiter, peer
@@ -112,11 +111,8 @@ def _record(store: FeedbackStore, live: LiveIndex, feedback: models.FeedbackIn) 
 
 def register_feedback(app: FastAPI, settings: Settings) -> None:
     """Add the feedback routes, the editors' report (only with ADMIN_TOKEN, like every
-    admin route), their store and the search record that writes into it. The app's
+    admin route). Their store and search record live in AppState; the app's
     lifespan opens the store (creating or upgrading the schema) and closes both."""
-    app.state.feedback_store = FeedbackStore(settings.feedback_db, settings.retention_days)
-    app.state.search_log = SearchLog(app.state.feedback_store)
-    app.state.feedback_limiter = RateLimiter(settings.feedback_per_minute) if settings.feedback_per_minute else None
     app.include_router(router)
     if settings.admin_token:
         app.include_router(editors_report.router)

@@ -23,6 +23,7 @@ from scripts.law_records import LawRecord, template_context
 from scripts.problems import Problem, error, warning
 from scripts.readability import MAX_SENTENCE_WORDS, grade, long_sentences
 from search_api.listening.report import add_months, review_months
+from search_api.site import phrasings as phrasing_blocks
 from search_api.site.front_matter import FrontMatterError, parse as parse_front_matter
 
 LAW_FOLDERS = ("law-changes/", "ai/")
@@ -354,6 +355,64 @@ def anchor_problems(source: Source, found: list[Heading], body: str, site: SiteC
     return problems
 
 
+# --- other phrasings of a question ------------------------------------------------------------
+
+def phrasing_problems(source: Source, found: list[Heading]) -> list[Problem]:
+    """Each `<!-- also asked:` block sits under a `##` question, lists something, once."""
+    problems: list[Problem] = []
+    seen_under: dict[int, int] = {}  # heading line -> the line of its first block
+    seen: dict[str, int] = {}
+    example = "<!-- also asked:, then one line per phrasing starting with - , then -->"
+    for block in phrasing_blocks.from_markdown(source.lines):
+        above = [h for h in found if h.line < block.line]
+        heading = above[-1] if above else None
+        if not block_closed(source, block):
+            problems.append(error(source.shown, block.line, 'the "also asked" comment is never closed',
+                                  "end it with a line --> after the last phrasing"))
+        if heading is None or heading.level != 2 or heading.text.lower() in {o.lower() for o in OTHER_HEADINGS}:
+            problems.append(error(source.shown, block.line, 'an "also asked" list that is not under a ## question',
+                                  "move it right under the ## question it belongs to"))
+            continue
+        if heading.line in seen_under:
+            problems.append(error(source.shown, block.line,
+                                  f'a second "also asked" list for "{heading.text}" (the first is on line {seen_under[heading.line]})',
+                                  "keep one list per question: move these phrasings into the first"))
+        seen_under.setdefault(heading.line, block.line)
+        if not block.phrasings:
+            problems.append(error(source.shown, block.line, f'the "also asked" list under "{heading.text}" is empty',
+                                  f"add the ways creators ask it, one a line ({example}), or remove the comment"))
+        for line, text in block.phrasings:
+            if "<" in text or "-->" in text:
+                problems.append(error(source.shown, line, f'the phrasing "{text}" has a < or -->',
+                                      "write it as a creator would type it, in plain words"))
+            norm = phrasing_blocks.key(text)
+            if norm in seen:
+                problems.append(error(source.shown, line, f'the phrasing "{text}" is listed twice (first on line {seen[norm]})',
+                                      "keep it under the one question it asks"))
+            seen.setdefault(norm, line)
+    return problems
+
+
+def block_closed(source: Source, block: phrasing_blocks.Written) -> bool:
+    return "-->" in source.lines[block.end_line - 1]
+
+
+def shared_phrasing_problems(sources: list[Source]) -> list[Problem]:
+    """A phrasing under two questions in different articles: search cannot tell them apart."""
+    first: dict[str, tuple[str, int]] = {}
+    problems: list[Problem] = []
+    for source in sources:
+        for block in phrasing_blocks.from_markdown(source.lines):
+            for line, text in block.phrasings:
+                norm = phrasing_blocks.key(text)
+                if norm in first and first[norm][0] != source.shown:
+                    where, at = first[norm]
+                    problems.append(error(source.shown, line, f'the phrasing "{text}" is also under a question in {where}:{at}',
+                                          "keep it under the one question it really asks, and reword or remove the other"))
+                first.setdefault(norm, (source.shown, line))
+    return problems
+
+
 # --- wording -------------------------------------------------------------------------------
 
 def reading_problems(text: str, shown: str, title_line: int) -> list[Problem]:
@@ -401,6 +460,7 @@ def check_article(path: Path, site: SiteContext) -> list[Problem]:
     problems += macro
     found = headings(source)
     problems += heading_problems(source, found)
+    problems += phrasing_problems(source, found)
     body = rendered_body(source, site) if not macro else _MACRO.sub("the society", source.body())
     try:
         problems += anchor_problems(source, found, body, site)

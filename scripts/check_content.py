@@ -23,7 +23,7 @@ from markdown.extensions.toc import slugify as default_slugify
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from scripts.article_checks import SiteContext, check_article, os_relative
+from scripts.article_checks import SiteContext, check_article, os_relative, read_source, shared_phrasing_problems
 from scripts.law_checks import read_records, record_problems
 from scripts.law_records import LawRecord, laws_file_for
 from scripts.problems import Problem, error, ordered, summary, warning
@@ -91,14 +91,18 @@ def placeholder_problems(config_file: Path) -> list[Problem]:
 
 def article_problems(files: list[Path], site: SiteContext) -> list[Problem]:
     problems = []
+    sources = []
     for path in files:
         try:
             problems += check_article(path, site)
+            source, _ = read_source(path, path.relative_to(site.docs_dir).as_posix(), os_relative(path, site.base_dir))
+            if source is not None:
+                sources.append(source)
         except Exception as bad:  # a safety net: an editor must never see a traceback
             problems.append(error(os_relative(path, site.base_dir), 1,
                                   f"the check could not read this file ({type(bad).__name__}: {bad})",
                                   "look for unclosed front matter, quotes or {{ }} near that point"))
-    return problems
+    return problems + shared_phrasing_problems(sources)
 
 
 def built_site_problems(config_file: Path, site: SiteContext, ledger: Path,

@@ -63,8 +63,8 @@ class BoundedLRU(Generic[K, V]):
         return len(self._entries)
 K1 = 1.2
 B = 0.75
-SCORED_FIELDS = ("question", "about", "text", "ideas_head", "ideas_text")
-STRONG_FIELDS = ("question", "tags", "title", "answer", "description")
+SCORED_FIELDS = ("question", "asked", "about", "text", "ideas_head", "ideas_text", "ideas_asked")
+STRONG_FIELDS = ("question", "asked", "tags", "title", "answer", "description")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _DEFINITION_HEADING = re.compile(r"^\s*what\s+(?:is|are)\s+(?!the difference\b)|\bmean\?\s*$", re.I)
 

@@ -18,6 +18,7 @@ class Section:
     question: str
     answer: str  # the first paragraph under the heading, plain text
     body: str  # all the section's text, plain
+    asked: tuple[str, ...] = ()  # other ways creators ask it (site/phrasings.py); never shown
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ def make_schema() -> Schema:
         # `about` what the article is about (title, tags, description), `text` what the
         # section says.
         question=TEXT(analyzer=stem, stored=True),
+        # The editors' other phrasings of the question (site/phrasings.py), one a line:
+        # searched with a weight of their own, read back for confidence, never shown.
+        asked=TEXT(analyzer=stem, stored=True),
         about=TEXT(analyzer=stem),
         text=TEXT(analyzer=stem),
         # Vocabulary groups found in the heading and page (ideas_head) and in the section
@@ -59,6 +62,7 @@ def make_schema() -> Schema:
         # idea instead of one per synonym. Names look like "royalti" or "bank_detail".
         ideas_head=KEYWORD(scorable=True),
         ideas_text=KEYWORD(scorable=True),
+        ideas_asked=KEYWORD(scorable=True),
         last_reviewed=STORED(),
         # A law page's status, as-of date and the day its law record was checked ("" on
         # other pages): the assistants' search (api/mcp_server.py) gives them with each answer.
@@ -144,6 +148,8 @@ def _write_documents(target: Path, pages: list[Page]) -> Manifest:
                     text=section.body,
                     ideas_head=_ideas(vocabulary, section.question, page.title, tags, page.description),
                     ideas_text=_ideas(vocabulary, section.body),
+                    asked="\n".join(section.asked),
+                    ideas_asked=_ideas(vocabulary, *section.asked),
                     last_reviewed=page.last_reviewed,
                 )
     manifest = Manifest(

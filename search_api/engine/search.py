@@ -33,6 +33,7 @@ from search_api.engine.vocabulary import Concept, Vocabulary
 # The question heading and the tags say what a section is about; the body only mentions.
 FIELD_BOOSTS: dict[str, float] = {
     "question": 3.0,
+    "asked": 2.0,  # the editors' other phrasings of the question: close to the heading
     "about": 1.5,  # the article's title, tags and description
     "text": 1.0,  # the section's answer and body
 }
@@ -109,7 +110,8 @@ def correct(ix: Index, corpus: Corpus, text: str, vocab: Vocabulary) -> str | No
         if is_english(word):
             continue  # a real English word is never "corrected" ("resold", "alert")
         if corpus.df("spell", word) or (word_stems and (
-                vocab.knows(word_stems[0]) or corpus.df("text", word_stems[0]) or corpus.df("about", word_stems[0]))):
+                vocab.knows(word_stems[0]) or corpus.df("text", word_stems[0]) or corpus.df("about", word_stems[0])
+                or corpus.df("asked", word_stems[0]))):
             continue  # a word some page uses is never "corrected"
         unknown.append(word)
     if not unknown:
@@ -168,7 +170,8 @@ def concept_scores(corpus: Corpus, concept: Concept, weight: float) -> dict[int,
         for doc, freq in found.items():
             scores[doc] += boost * weight * corpus.bm25(name, doc, freq, idf)
     for group in corpus.vocabulary.group_ids(concept.typed):
-        for name, boost in (("ideas_head", FIELD_BOOSTS["question"]), ("ideas_text", FIELD_BOOSTS["text"])):
+        for name, boost in (("ideas_head", FIELD_BOOSTS["question"]), ("ideas_asked", FIELD_BOOSTS["asked"]),
+                            ("ideas_text", FIELD_BOOSTS["text"])):
             postings = corpus.postings(name, group)
             idf = corpus.idf(len(postings))
             for doc, posting in postings.items():
@@ -197,7 +200,8 @@ def plan(corpus: Corpus, text: str, context: str = "", max_concepts: int = MAX_C
         # A word no page contains (a name, a station) cannot help rank; drop it
         # unless the vocabulary knows another way to say it.
         return bool(concept.alternatives) or all(
-            corpus.df("text", s) or corpus.df("about", s) or corpus.df("question", s) for s in concept.typed
+            corpus.df("text", s) or corpus.df("about", s) or corpus.df("question", s) or corpus.df("asked", s)
+            for s in concept.typed
         )
 
     own_stems = stems(text)

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from search_api.engine.documents import Page, Section
+from search_api.site import phrasings
 from search_api.site.front_matter import read_front_matter
 from search_api.site.html import first_paragraph, plain_text, read_html
 from search_api.links import MARKDOWN_COPY, source_file
@@ -48,7 +49,14 @@ def heading_levels(site_dir: Path, page: str) -> dict[str, int]:
     return {h.id: h.level for h in read_html(built.read_text(encoding="utf-8")).headings}
 
 
-def _question_sections(page: str, docs: list[dict], levels: dict[str, int]) -> tuple[Section, ...]:
+def page_phrasings(site_dir: Path, page: str) -> dict[str, tuple[str, ...]]:
+    """heading id -> the editors' other phrasings of that question, from the built page."""
+    built = site_dir / page / "index.html"
+    return phrasings.from_html(built.read_text(encoding="utf-8")) if built.is_file() else {}
+
+
+def _question_sections(page: str, docs: list[dict], levels: dict[str, int],
+                       asked: dict[str, tuple[str, ...]] | None = None) -> tuple[Section, ...]:
     """One Section per `##` heading; deeper headings belong to the question above them."""
     merged: list[dict] = []
     for doc in docs:
@@ -65,6 +73,7 @@ def _question_sections(page: str, docs: list[dict], levels: dict[str, int]) -> t
             question=plain_text(d["title"]),
             answer=first_paragraph(d["text"]),
             body=plain_text(d["text"]),
+            asked=(asked or {}).get(d["anchor"], ()),
         )
         for d in merged
         if plain_text(d["title"]).lower() not in NON_ANSWER_SECTIONS
@@ -85,7 +94,7 @@ def load_pages(site_dir: Path, docs_dir: Path) -> list[Page]:
         head = next((d for d in docs if not d["anchor"]), docs[0])
         source = source_file(docs_dir, page)
         meta = read_front_matter(source) if source else {}
-        sections = _question_sections(page, docs, heading_levels(site_dir, page))
+        sections = _question_sections(page, docs, heading_levels(site_dir, page), page_phrasings(site_dir, page))
         tags = meta.get("tags") or head.get("tags") or []
         pages.append(
             Page(

@@ -128,3 +128,9 @@ def test_one_command_adds_a_suggestion_under_its_question(docs_copy: Path, capsy
     assert "already a phrasing in docs/registering/cue-sheets.md" in err and "no ## question with the link #no-such-question" in err
     run = check_main(["--config", str(docs_copy), "--no-build", "--today", TODAY, str(page)])
     assert run == 0
+
+
+def test_the_pages_markdown_copy_leaves_the_phrasings_out(built: Built) -> None:
+    copy = (built.site_dir / "royalties" / "needletime" / "index.html.md").read_text(encoding="utf-8")
+    assert "## What is needletime?" in copy
+    assert "also asked:" not in copy and "radio money for the recording" not in copy

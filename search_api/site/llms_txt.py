@@ -40,6 +40,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from search_api.links import MARKDOWN_COPY, markdown_copy_url
+from search_api.site import phrasings
 from search_api.site.html import read_html
 from search_api.site.mkdocs_plugin import final_page, page_moves
 
@@ -168,6 +169,8 @@ def finish_copy(markdown: str, page: Page, ids: list[str], files: Files, site_ur
         log.warning(f"Doc file '{page.file.src_uri}': its Markdown has {seen} headings but the page has "
                     f"{len(ids)} heading ids, so the Markdown copy cannot give each heading its anchor.")
     body = absolute_links(body, page, files, site_url).strip("\n")
+    # The editors' "also asked" lists are for search, never for readers of the copy.
+    body = phrasings.BLOCK_WITH_SPACE.sub("\n\n", body)
     lines = body.split("\n")
     # The about line goes right under the `# Title`, or first when a page has no H1.
     at = 1 if lines and lines[0].startswith("# ") else 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 MARKER = "also asked:"
 BLOCK = re.compile(r"<!--\s*also asked:(?P<items>.*?)-->", re.S | re.I)
+BLOCK_WITH_SPACE = re.compile(r"\n*[ \t]*<!--\s*also asked:.*?-->[ \t]*\n*", re.S | re.I)
 _ITEM = re.compile(r"^\s*[-*]\s+(?P<text>.+?)\s*$")
 _H2 = re.compile(r'<h2\b[^>]*\bid="(?P<id>[^"]+)"', re.I)
 _ANY_HEADING = re.compile(r"<h[1-6]\b", re.I)

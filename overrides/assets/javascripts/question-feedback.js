@@ -149,7 +149,28 @@
     const usable = probe && probe.ok && probe.body && Array.isArray(probe.body.anchors);
     template.dataset.feedback = usable ? "on" : "off"; // says what happened, for people and tests
     if (!usable) return;
-    for (const anchor of probe.body.anchors) {
+    keepInPlace(() => draw(template, probe.body.anchors, api, page));
+  }
+
+  // The widgets arrive after the API answers, when the browser has already scrolled a
+  // deep link's question to just below the header: drawn above it, they would push it
+  // down the screen (or, where the browser re-anchors, up under the sticky header).
+  // Whatever the reader is looking at stays where it is.
+  function keepInPlace(change) {
+    let target = null;
+    try { target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (error) { /* bad hash */ }
+    const headings = Array.from(document.querySelectorAll(".md-content article h2[id]"));
+    const seen = target || (window.scrollY > 0 ? headings.find((h) => h.getBoundingClientRect().top >= 0) : null);
+    const before = seen ? seen.getBoundingClientRect().top : 0;
+    const header = document.querySelector(".md-header");
+    const hidden = target && header && before < header.getBoundingClientRect().bottom;
+    change();
+    if (hidden) target.scrollIntoView({ block: "start" }); // below the header (scroll-margin-top)
+    else if (seen) window.scrollBy(0, seen.getBoundingClientRect().top - before);
+  }
+
+  function draw(template, anchors, api, page) {
+    for (const anchor of anchors) {
       const heading = document.getElementById(anchor);
       if (!heading || heading.tagName !== "H2") continue;
       try {

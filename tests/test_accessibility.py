@@ -41,6 +41,15 @@ def open_api_docs(page: Page) -> None:
     expect(page.locator(".opblock").first).to_be_visible()
 
 
+def try_the_api_in_its_docs(page: Page) -> None:
+    open_api_docs(page)
+    page.locator(".opblock-summary").first.click()
+    page.locator(".try-out__btn").first.click()
+    page.locator("input[placeholder=q]").first.fill("royalties")
+    page.locator(".execute").first.click()
+    expect(page.locator(".live-responses-table").first).to_be_visible()
+
+
 PAGES: dict[str, Callable[[Page], None]] = {
     "home": lambda page: page.goto("/") and None,
     "article": lambda page: page.goto(ARTICLE) and None,
@@ -48,6 +57,8 @@ PAGES: dict[str, Callable[[Page], None]] = {
     "open search": open_search,
     "desk": open_desk,
     "404": open_404,
+    "api docs": open_api_docs,
+    "api docs, tried": try_the_api_in_its_docs,
 }
 
 

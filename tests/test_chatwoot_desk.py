@@ -91,6 +91,14 @@ def test_appcontext_fills_the_desk_and_shows_the_cards(browser: Browser, chatwoo
         first_reply = frame.locator(".card__reply").first
         expect(first_reply).to_contain_text("Hi Thandi,")
         assert page.evaluate("window.asked") >= 1  # it asked for the context itself too
+        # Chatwoot sends the same context again (the agent came back to the panel): the
+        # agent's edit of the question stays.
+        frame.fill("#q", "when do I get paid for radio")
+        frame.evaluate("""() => new Promise((done) => {
+            window.addEventListener("message", () => setTimeout(done, 0), { once: true });
+            window.parent.postMessage("chatwoot-dashboard-app:fetch-info", "*");
+        })""")
+        assert frame.locator("#q").input_value() == "when do I get paid for radio"
         # The contact's name is not remembered in the agent's browser.
         assert frame.evaluate("localStorage.getItem('desk.name')") in (None, "")
     finally:

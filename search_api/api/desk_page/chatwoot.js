@@ -15,15 +15,19 @@ const FETCH_INFO = "chatwoot-dashboard-app:fetch-info";
 const INCOMING = 0; // message_type in Chatwoot's dashboard store: 0 incoming, 1 outgoing, 2 activity
 
 export function latestIncoming(conversation) {
+  return latestIncomingMessage(conversation)?.content || "";
+}
+
+function latestIncomingMessage(conversation) {
   const messages = Array.isArray(conversation?.messages) ? conversation.messages : [];
   for (let i = messages.length - 1; i >= 0; i -= 1) {
     const message = messages[i];
     const incoming = message?.message_type === INCOMING || message?.message_type === "incoming";
     if (incoming && !message.private && typeof message.content === "string" && message.content.trim()) {
-      return message.content;
+      return message;
     }
   }
-  return "";
+  return null;
 }
 
 export function firstName(contact) {
@@ -40,16 +44,21 @@ export function channelOf(conversation, channels) {
   return channels[type] || channels.default;
 }
 
+let lastApplied = ""; // the message last put in the box: asking again must not undo the agent's edits
+
 function apply(data, channels) {
   const conversation = data?.conversation;
-  const query = latestIncoming(conversation);
-  if (!query) return false;
+  const message = latestIncomingMessage(conversation);
+  if (!message) return false;
+  const key = `${conversation.id}:${message.id}:${message.content}`;
+  if (key === lastApplied) return true; // the same message: leave what the agent did with it
+  lastApplied = key;
+  const query = message.content;
   const box = document.getElementById("q");
   const channel = document.getElementById("channel");
   const name = document.getElementById("name");
   channel.value = channelOf(conversation, channels);
   name.value = firstName(data?.contact || conversation?.meta?.sender);
-  if (box.value === query) return true;
   box.value = query;
   // desk.js searches on input; the channel and name are read from the fields then.
   box.dispatchEvent(new Event("input", { bubbles: true }));
@@ -83,11 +92,10 @@ async function start() {
   early.forEach(onMessage);
   // Ask again: the frame's load event may have come before this listener.
   if (window.parent !== window) window.parent.postMessage(FETCH_INFO, config.origin);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible" && window.parent !== window) {
-      window.parent.postMessage(FETCH_INFO, config.origin); // the agent may have switched conversation
-    }
-  });
+  // The agent may have switched conversation, or the creator written again: ask when they come back.
+  const askAgain = () => { if (window.parent !== window) window.parent.postMessage(FETCH_INFO, config.origin); };
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") askAgain(); });
+  window.addEventListener("focus", askAgain);
 }
 
 if (new URLSearchParams(window.location.search).get("embed") === "chatwoot") start();

@@ -52,3 +52,24 @@ def test_the_story_around_the_questions_counts(ix: Index) -> None:
              "anything. What must we do about the money?")
     pages = [h.page for h in find(ix, story, limit=3).hits]
     assert "getting-paid/after-death/" in pages
+
+
+# --- confident, from evidence ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["what is needletime", "how do i change my bank details", EP_MESSAGE])
+def test_confident_does_not_depend_on_how_many_results_were_asked_for(ix: Index, text: str) -> None:
+    assert find(ix, text, limit=1).confident == find(ix, text, limit=10).confident
+
+
+def test_a_clear_question_with_its_answer_is_confident(ix: Index) -> None:
+    outcome = find(ix, "what is needletime")
+    assert outcome.confident and outcome.evidence is not None
+    assert outcome.evidence.as_dict()["coverage"] == 1.0
+
+
+@pytest.mark.parametrize("text", ["how do I cancel my gym membership", "can you fix my laptop screen"])
+def test_one_shared_word_is_never_confident_however_the_ranking_agrees(ix: Index, text: str) -> None:
+    outcome = find(ix, text)
+    assert outcome.hits and outcome.evidence is not None
+    assert outcome.evidence.as_dict()["same_page"] >= 0.5  # the model alone would be tempted
+    assert not outcome.confident

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from whoosh.index import Index
 
 from search_api.engine import messages
+from search_api.engine.confidence import Evidence, is_confident
 from search_api.engine.corpus import Corpus, corpus_for
 from search_api.engine.analysis import is_english, is_numberish, is_stop, stems, words
 from search_api.engine.vocabulary import Concept, Vocabulary
@@ -80,6 +81,7 @@ class Outcome:
     hits: list[Hit]
     suggestion: str | None = None
     confident: bool = False
+    evidence: Evidence | None = None  # what `confident` was decided from
 
 
 @dataclass(frozen=True)
@@ -329,16 +331,23 @@ def rank(corpus: Corpus, plan_: _Plan, limit: int) -> tuple[list[Hit], bool]:
     return hits, all_matched
 
 
-def is_confident(hits: list[Hit], all_matched: bool, plan_: _Plan) -> bool:
+def evidence(hits: list[Hit], plan_: _Plan, all_matched: bool, long: bool = False,
+             lists: list[list[Hit]] | None = None) -> Evidence | None:
+    """The signals `confident` is computed from (engine/confidence.py), or None: no answer."""
     if not hits:
-        return False
-    own = sum(1 for w in plan_.weights if w == 1.0)
-    if plan_.unknown > own:
-        # Most of what was asked is words no page uses ("the weather in Durban"):
-        # whatever matched the rest is a guess.
-        return False
+        return None
     top = hits[0]
-    return top.coverage >= 0.67 or (all_matched and top.coverage >= 0.34)
+    nearby = hits[1:5]
+    same_page = sum(h.page == top.page for h in nearby) / len(nearby) if nearby else 0.0
+    margin = (top.score - hits[1].score) / top.score if len(hits) > 1 and top.score > 0 else 1.0
+    own = sum(1 for w in plan_.weights if w == 1.0)
+    unknown = plan_.unknown / (own + plan_.unknown) if own + plan_.unknown else 1.0
+    agreement = 0.0
+    if long and lists:
+        key = (top.page, top.anchor)
+        agreement = sum(key in {(h.page, h.anchor) for h in hits_[:3]} for hits_ in lists) / len(lists)
+    return Evidence((top.coverage, same_page, max(0.0, min(1.0, margin)), unknown,
+                     float(all_matched), float(long), agreement))
 
 
 def fuse(rankings: list[list[Hit]], limit: int, weights: list[float] | None = None) -> list[Hit]:
@@ -383,9 +392,12 @@ def keep_each_questions_best(fused: list[Hit], per_question: list[list[Hit]], li
 # --- entry points ---------------------------------------------------------------------
 
 def _search_one(corpus: Corpus, text: str, context: str, limit: int) -> Outcome:
+    # The evidence reads the first five answers whatever the caller's limit, so
+    # `confident` never depends on how many results were asked for.
     plan_ = plan(corpus, text, context)
-    hits, all_matched = rank(corpus, plan_, limit)
-    return Outcome(hits=hits, confident=is_confident(hits, all_matched, plan_))
+    hits, all_matched = rank(corpus, plan_, max(limit, FUSION_DEPTH))
+    found = evidence(hits, plan_, all_matched)
+    return Outcome(hits=hits[:limit], confident=is_confident(found), evidence=found)
 
 
 def answer_questions(ix: Index, text: str, limit: int = 5, max_questions: int = messages.MAX_QUESTIONS
@@ -426,9 +438,11 @@ def _find(ix: Index, corpus: Corpus, text: str, limit: int) -> Outcome:
     whole_plan = plan(corpus, messages.content(text), max_concepts=WHOLE_CONCEPTS)
     whole, _ = rank(corpus, whole_plan, depth)
     lists = [o.hits for o in outcomes] + [gist.hits, whole]
-    hits = fuse(lists, depth, weights=[1.0] * (len(lists) - 1) + [WHOLE_WEIGHT])
-    hits = keep_each_questions_best(hits, [o.hits for o in outcomes], limit)
-    return Outcome(hits=hits, confident=any(o.confident for o in outcomes) or gist.confident)
+    fused = fuse(lists, depth, weights=[1.0] * (len(lists) - 1) + [WHOLE_WEIGHT])
+    hits = keep_each_questions_best(fused, [o.hits for o in outcomes], limit)
+    # Coverage is judged against the whole message's ideas for the message's first answer.
+    found = evidence(fused, whole_plan, all_matched=False, long=True, lists=lists)
+    return Outcome(hits=hits, confident=is_confident(found), evidence=found)
 
 
 # --- snippets -------------------------------------------------------------------------

@@ -260,6 +260,13 @@ class LiveIndex:
             # still using one keeps working, and its files stay readable after delete.
             self._ix, self._manifest, self._target = ix, manifest, target
 
+    def is_current(self) -> bool:
+        """Whether `get` would answer at once: loaded, and the symlink still names that build."""
+        try:
+            return self._ix is not None and current_target(self.root) == self._target
+        except IndexUnavailable:
+            return False
+
     def get(self) -> tuple[whoosh_index.Index, Manifest]:
         """The newest index, checked against the symlink on every call."""
         try:

@@ -27,6 +27,7 @@ log = logging.getLogger("search_api.listening.search_log")
 
 MAX_PENDING = 10_000  # records waiting for the writer; past this they are dropped
 MAX_BATCH = 500  # records in one transaction
+LINGER_S = 0.05  # after the first record, wait this long for more: fewer, larger transactions
 WARN_EVERY_S = 30.0  # at most one warning this often about records that were not stored
 
 
@@ -86,6 +87,8 @@ class SearchLog:
     def _write_batches(self) -> None:
         while True:
             first = self._queue.get()
+            if first is not None and not isinstance(first, threading.Event):
+                time.sleep(LINGER_S)
             batch: list[SearchRecord] = []
             waiting: list[threading.Event] = []
             stop = False

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from search_api.api import models
-from search_api.api.deps import ERRORS, IndexDep, Limit, QueryDep, SearchLogDep, SettingsDep
+from search_api.api.deps import ERRORS, IndexDep, Limit, QueryDep, SearchLogDep, SettingsDep, current_index
+from search_api.api.logs import MAX_LOGGED_QUERY_CHARS, note_scrubbed
 from search_api.engine.search import Hit, find
 from search_api.links import deep_link
+from search_api.listening.scrub import scrubbed_start
 from search_api.settings import Settings
 
 router = APIRouter(prefix="/api")
@@ -21,13 +23,18 @@ def _result(hit: Hit, settings: Settings) -> models.SearchResult:
 
 
 @router.get("/search", responses=ERRORS)
-def search_questions(
-    q: QueryDep, live: IndexDep, settings: SettingsDep, searches: SearchLogDep, limit: Limit = 5,
+async def search_questions(
+    request: Request, q: QueryDep, live: IndexDep, settings: SettingsDep, searches: SearchLogDep, limit: Limit = 5,
 ) -> models.SearchResponse:
     """Questions that answer `q`, best first, each with a deep link ready to paste."""
-    ix, _ = live.get()
+    # In the event loop, not the thread pool: the search is in-memory work of a few
+    # milliseconds, and the hop to a thread cost more than a short query's search.
+    ix, _ = await current_index(live)
     outcome = find(ix, q, limit=limit)
-    searches.record("search", q, outcome.hits, outcome.confident)
+    # One scrub of the query for both the access log and the search record.
+    kept = scrubbed_start(q, MAX_LOGGED_QUERY_CHARS)
+    note_scrubbed(request.state, "q", q, kept)
+    searches.record("search", kept, outcome.hits, outcome.confident)
     return models.SearchResponse(
         query=q, total=len(outcome.hits), results=[_result(h, settings) for h in outcome.hits],
         suggestion=outcome.suggestion, confident=outcome.confident,

@@ -300,14 +300,27 @@ def phone_bytes(base_url: str, queries: list[str]) -> tuple[float, int, int]:
 
 # --- printing ------------------------------------------------------------------------------
 
-def print_load(cells: list[Cell]) -> None:
-    ceiling = {c.clients: c.rps for c in cells if c.kind == "health"}
+def print_load(rounds: list[list[Cell]]) -> None:
+    """One line per endpoint and client count: with several rounds, the median of each
+    figure, and the share of the ceiling is the median of each round's own share."""
     print(f"{'endpoint':<10}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
           f"{'of ceiling':>12}")
-    for cell in sorted(cells, key=lambda c: (c.clients, ["health", "short", "essay"].index(c.kind))):
-        share = "" if cell.kind == "health" else f"{cell.rps / ceiling[cell.clients]:.2f}"
-        print(f"{cell.kind:<10}{cell.clients:>8}{cell.rps:>9.0f}{cell.percentile(0.5):>9.1f}"
-              f"{cell.percentile(0.95):>9.1f}{cell.percentile(0.99):>9.1f}{cell.errors:>8}{share:>12}")
+    ceilings = [{c.clients: c.rps for c in cells if c.kind == "health"} for cells in rounds]
+    for cell in sorted(rounds[0], key=lambda c: (c.clients, ["health", "short", "essay"].index(c.kind))):
+        same = [next(c for c in cells if (c.kind, c.clients) == (cell.kind, cell.clients)) for cells in rounds]
+        shares = [c.rps / ceiling[c.clients] for c, ceiling in zip(same, ceilings)]
+        share = "" if cell.kind == "health" else f"{statistics.median(shares):.2f}"
+        med = statistics.median
+        print(f"{cell.kind:<10}{cell.clients:>8}{med(c.rps for c in same):>9.0f}"
+              f"{med(c.percentile(0.5) for c in same):>9.1f}{med(c.percentile(0.95) for c in same):>9.1f}"
+              f"{med(c.percentile(0.99) for c in same):>9.1f}{sum(c.errors for c in same):>8}{share:>12}")
+    if len(rounds) > 1:
+        for kind in ("short", "essay"):
+            for clients in sorted(ceilings[0]):
+                shares = [next(c.rps for c in cells if (c.kind, c.clients) == (kind, clients)) / ceiling[clients]
+                          for cells, ceiling in zip(rounds, ceilings)]
+                print(f"  {kind} at {clients} clients, share of the ceiling by round: "
+                      + " ".join(f"{s:.2f}" for s in shares))
 
 
 def print_builds(builds: list[Build]) -> None:
@@ -330,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="1,8,32,64", help="concurrent clients to try (default 1,8,32,64)")
     parser.add_argument("--sizes", default="1,10,100", help="corpus sizes for build times (default 1,10,100)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server workers (default: cores)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every cell this many times, interleaved, and print medians (default 1); "
+                             "on a shared machine each round's share of its own ceiling is steadier")
     args = parser.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",")]
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -355,9 +371,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(short)} distinct short queries, {len(essays)} distinct essays "
                   f"(median {words:.0f} words); {builds[0].articles} articles, {builds[0].questions} questions",
                   flush=True)
-            cells = [measure(("127.0.0.1", port), kind, kind_paths, n, args.seconds)
-                     for n in clients for kind, kind_paths in paths.items()]
-            print_load(cells)
+            rounds = [[measure(("127.0.0.1", port), kind, kind_paths, n, args.seconds)
+                       for n in clients for kind, kind_paths in paths.items()] for _ in range(max(1, args.rounds))]
+            print_load(rounds)
             print(f"Load average after: {os.getloadavg()[0]:.1f}")
             answer, index_gz, index_raw = phone_bytes(f"http://127.0.0.1:{port}", short)
         finally:

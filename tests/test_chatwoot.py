@@ -348,6 +348,7 @@ def test_a_wrong_or_missing_secret_is_refused(http: httpx.Client, app_state: Any
     (b"{not json", "not JSON"),
     (b"[1, 2]", "the body must be an object"),
     (json.dumps({"id": 5, "content": "hi"}), "event is missing"),
+    (json.dumps({**fixture("message_created_whatsapp.json"), "event": "push"}), "'push' is not a Chatwoot event"),
     (json.dumps({**fixture("message_created_whatsapp.json"), "id": "five"}), "id (the message's) must be a whole number"),
     (json.dumps({**fixture("message_created_whatsapp.json"), "conversation": None}), "conversation must be an object"),
     (json.dumps({**fixture("message_created_whatsapp.json"), "message_type": "sideways"}), "message_type must be"),

@@ -45,6 +45,17 @@ _FIRST_NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MAX_NAME_CHARS = 40
 
 
+# Chatwoot's webhook and agent-bot events (webhook-events.md and the events a newer Chatwoot
+# adds): any of them is acknowledged, and only message_created is read. Any other name is a
+# payload from something that is not Chatwoot, and gets a 422.
+CHATWOOT_EVENTS = frozenset({
+    "message_created", "message_updated", "conversation_created", "conversation_updated",
+    "conversation_status_changed", "conversation_resolved", "conversation_opened", "webwidget_triggered",
+    "conversation_typing_on", "conversation_typing_off", "contact_created", "contact_updated",
+    "inbox_created", "inbox_updated",
+})
+
+
 class PayloadError(ValueError):
     """A payload that is not a Chatwoot event this endpoint can read; the message says why."""
 
@@ -110,6 +121,8 @@ def read_event(payload: Any) -> Incoming | Ignored:
     event = body.get("event")
     if not isinstance(event, str) or not event:
         raise PayloadError('event is missing: a Chatwoot webhook body has "event": "message_created"')
+    if event not in CHATWOOT_EVENTS:
+        raise PayloadError(f"{event[:40]!r} is not a Chatwoot event; this endpoint reads message_created")
     if event != "message_created":
         return Ignored(f"{event} is not a message_created event")
     message_id = _integer(body.get("id"), "id (the message's)")

@@ -123,3 +123,21 @@ def test_the_desk_page_is_served_with_no_third_party_or_inline_script(client: ht
     assert "<script>" not in page.text
     for asset in ("/desk/desk.js", "/desk/desk.css", "/assets/javascripts/clipboard.js"):
         assert client.get(asset).status_code == 200, asset
+
+
+@pytest.mark.parametrize("q", ["متى سأحصل على أموالي؟", "🙏🙏😭"], ids=["arabic", "emoji"])
+def test_a_message_without_english_is_told_we_answer_in_english(client: httpx.Client, q: str) -> None:
+    found = client.get("/api/answer", params={"q": q, "channel": "sms"}).json()["questions"]
+    assert found and all(not f["english"] for f in found)
+    reply = found[0]["fallback_reply"]["text"]
+    assert reply.startswith("Our help centre answers in English only.") and "help@" in reply
+
+
+def test_an_english_message_is_marked_english(client: httpx.Client) -> None:
+    found = client.get("/api/answer", params={"q": "how do I cancel my gym membership", "channel": "sms"}).json()
+    question = found["questions"][0]
+    assert question["english"] and question["fallback_reply"]["text"].startswith("There is no page")
+
+
+def test_health_says_the_longest_query_the_desk_may_send(client: httpx.Client, built: Built) -> None:
+    assert client.get("/api/health").json()["max_query_chars"] == built.settings.max_query_chars

@@ -48,6 +48,7 @@ class Article(BaseModel):
 
 class Health(BaseModel):
     status: str = Field(description='"ok", or "degraded" when the index cannot be used')
+    max_query_chars: int = Field(description="The longest q accepted (MAX_QUERY_CHARS); the desk counts towards it")
     articles: int = 0
     questions: int = 0
     index_built_at: str | None = None
@@ -148,6 +149,10 @@ class AnsweredQuestion(BaseModel):
     cards: list[AnswerCard]
     fallback_reply: ReplyPublic | None = Field(
         description="When not confident: says there is no page yet and how to reach a person; else null",
+    )
+    english: bool = Field(
+        default=True,
+        description="False when the sentence has no English words: the help centre answers in English only",
     )
 
 

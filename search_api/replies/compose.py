@@ -51,6 +51,8 @@ class Wording:
     link_intro: str = "Read more:"  # e-mail only, before the link
     sign_off: str = "Kind regards,\nThe support team"
     no_page: str = "There is no page on our help centre that answers this yet."
+    # Instead of no_page when a message has no English words (Arabic, emoji only).
+    english_only: str = "Our help centre answers in English only."
     contact: str = "Please contact us and a person will answer."
     hours: str = ""
     # Sent by the Chatwoot bot outside opening hours; holds "{next_open}".
@@ -150,10 +152,12 @@ def compose_reply(channel: str, answer: str, url: str, wording: Wording, name: s
     return _reply(channel, text)
 
 
-def compose_fallback(channel: str, wording: Wording, name: str | None = None) -> Reply:
-    """The honest reply when no page answers: there is no page yet, and how to reach us."""
+def compose_fallback(channel: str, wording: Wording, name: str | None = None, *, english: bool = True) -> Reply:
+    """The honest reply when no page answers: there is no page yet (or, for a message
+    with no English words, that we answer in English), and how to reach us."""
     greeting = _greeting(wording, channel, clean_name(name))
-    parts = [s for text in (wording.no_page, wording.contact, wording.hours) for s in sentences(plain(text))]
+    first = wording.no_page if english else wording.english_only
+    parts = [s for text in (first, wording.contact, wording.hours) for s in sentences(plain(text))]
     return _reply(channel, fit(channel, parts, lambda body: _assemble(channel, greeting, body, "", wording)))
 
 

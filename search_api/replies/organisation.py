@@ -30,6 +30,7 @@ DEFAULT_REPLIES: dict[str, str] = {
     "link_intro": "Read more:",
     "sign_off": "Kind regards,\nThe {{ org.name }} team",
     "no_page": "There is no page on our help centre that answers this yet.",
+    "english_only": "Our help centre answers in English only.",
     "contact": "Please e-mail {{ contact.email }} or WhatsApp {{ contact.whatsapp }} and a person will answer.",
     "hours": "We are open {{ contact.hours }}.",
     # The out-of-hours reply a Chatwoot bot sends (api/chatwoot.py); {{ next_open }} is

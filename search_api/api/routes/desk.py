@@ -25,6 +25,8 @@ from search_api.api.static_site import SiteFiles
 DESK_DIR = Path(__file__).resolve().parent.parent / "desk_page"
 DESK_URL = "/desk"
 MAX_NAME_CHARS = 40
+# The index holds English only: a sentence without a Latin letter (Arabic, emoji) cannot match.
+_LATIN = re.compile(r"[A-Za-z]")
 # Letters of any alphabet, with the spaces, hyphens, apostrophes and dots names have.
 _NAME = re.compile(r"[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?")
 
@@ -65,12 +67,13 @@ def _card(hit: Hit, channel: str, name: str, wording: Wording, settings: Setting
 def _answered(found: QuestionOutcome, channel: str, name: str, wording: Wording,
               settings: Settings) -> models.AnsweredQuestion:
     outcome = found.outcome
+    english = _LATIN.search(found.text) is not None
     fallback = None
     if not outcome.confident:
-        reply = compose_fallback(channel, wording, name)
+        reply = compose_fallback(channel, wording, name, english=english)
         fallback = models.ReplyPublic(text=reply.text, length=reply.length, limit=reply.limit)
     return models.AnsweredQuestion(
-        text=found.text, confident=outcome.confident, fallback_reply=fallback,
+        text=found.text, confident=outcome.confident, fallback_reply=fallback, english=english,
         cards=[_card(hit, channel, name, wording, settings) for hit in outcome.hits],
     )
 

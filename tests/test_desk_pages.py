@@ -114,13 +114,122 @@ def test_no_confident_answer_shows_the_fallback_first(page: Page) -> None:
     assert "There is no page" in clipboard(page)
 
 
-def test_esc_clears_and_returns_to_the_box(page: Page) -> None:
-    ask(page, "royalties")
-    page.keyboard.press("ArrowDown")
+def test_esc_in_the_box_clears_and_ctrl_z_brings_the_message_back(page: Page) -> None:
+    ask(page, "royalties for radio play")
     page.keyboard.press("Escape")
     expect(page.locator(".card")).to_have_count(0)
-    expect(page.locator("#q")).to_be_focused()
     expect(page.locator("#q")).to_have_value("")
+    expect(page.locator("#cleared")).to_be_visible()
+    page.keyboard.press("Control+z")
+    expect(page.locator("#q")).to_have_value("royalties for radio play")
+    expect(page.locator(".card").first).to_be_visible()
+    expect(page.locator("#cleared")).to_be_hidden()
+
+
+def test_the_undo_button_brings_a_cleared_message_back(page: Page) -> None:
+    ask(page, "who collects mechanicals")
+    page.locator("#clear").click()
+    expect(page.locator("#q")).to_have_value("")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#q")).to_have_value("who collects mechanicals")
+    expect(page.locator("#q")).to_be_focused()
+
+
+def test_esc_outside_the_box_keeps_the_message(page: Page) -> None:
+    ask(page, "royalties")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".card").first).to_be_focused()
+    page.keyboard.press("Escape")  # from a card: back to the box, nothing lost
+    expect(page.locator("#q")).to_be_focused()
+    expect(page.locator("#q")).to_have_value("royalties")
+    expect(page.locator(".card").first).to_be_visible()
+    page.locator("#name").click()
+    page.keyboard.press("Escape")  # in the first-name field: nothing happens
+    expect(page.locator("#q")).to_have_value("royalties")
+    expect(page.locator(".card").first).to_be_visible()
+
+
+def test_the_copied_bar_does_not_move_the_cards(page: Page) -> None:
+    ask(page, "how do I register a song")
+    page.keyboard.press("ArrowDown")
+    before = page.locator(".card").nth(1).bounding_box()
+    page.keyboard.press("l")
+    expect(page.locator("#status")).to_have_text("Copied the link")
+    expect(page.locator("#status")).to_have_class(re.compile("status--shown"))
+    after = page.locator(".card").nth(1).bounding_box()
+    assert before and after and before["y"] == after["y"], (before, after)
+
+
+def test_each_card_shows_the_reply_once_and_the_page_it_comes_from(page: Page) -> None:
+    ask(page, "who collects mechanicals", channel="whatsapp")
+    card = page.locator(".card").first
+    url = card.get_attribute("data-url") or ""
+    reply = card.locator(".card__reply").text_content() or ""
+    assert url in reply
+    text = card.inner_text()
+    assert text.count(url) == 1, "the link is shown twice"
+    answer_start = reply.split("\n")[1][:40] if reply.startswith("Hi") else reply[:40]
+    assert text.count(answer_start) == 1, "the answer is shown twice"
+    source = card.locator(".card__source a")
+    expect(source).to_have_attribute("href", url)
+    assert (source.text_content() or "").strip() and "http" not in (source.text_content() or "")
+
+
+def test_enter_or_search_on_an_empty_box_says_so(page: Page) -> None:
+    page.goto("/desk/")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_contain_text("The box is empty")
+    page.locator("button[type=submit]").click()
+    expect(page.locator("#status")).to_contain_text("The box is empty")
+
+
+def test_the_count_shows_near_the_limit_and_a_long_message_is_not_sent(page: Page) -> None:
+    page.goto("/desk/")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/api/answer" in r.url else None)
+    page.locator("#q").fill("royalties " * 700)  # 7,000 characters: no count yet
+    expect(page.locator("#count")).to_be_hidden()
+    page.locator("#q").fill("a" * 7600)
+    expect(page.locator("#count")).to_have_text("7,600 of 8,000 characters")
+    page.locator("#q").fill("a" * 8200)
+    expect(page.locator("#count")).to_contain_text("8,200 of 8,000 characters: too long")
+    page.keyboard.press("Enter")
+    expect(page.locator(".problem")).to_contain_text("the limit is 8,000")
+    page.wait_for_timeout(400)  # past the typing pause: still nothing sent
+    assert not [u for u in sent if "aaaaaaaa" * 1000 in u]
+
+
+@pytest.mark.parametrize("message", ["متى سأحصل على أموالي؟", "🙏🙏😭"], ids=["arabic", "emoji"])
+def test_a_message_without_english_says_we_answer_in_english_and_how_to_reach_us(page: Page, message: str) -> None:
+    ask(page, message, channel="whatsapp")
+    expect(page.locator(".group__note--language")).to_be_visible()
+    expect(page.locator(".group__note--language")).to_contain_text("answers in English only")
+    reply = page.locator(".card--fallback .card__reply").text_content() or ""
+    assert "answers in English only" in reply and "help@" in reply
+    assert "There is no page" not in reply
+
+
+def test_the_name_in_the_sign_off_is_offered_as_the_first_name(page: Page) -> None:
+    page.goto("/desk/")
+    page.fill("#name", "")
+    page.locator("#q").click()
+    page.keyboard.insert_text("When do I get paid for radio?\nThanks, Thandi")
+    offer = page.locator("#name-offer")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("Thandi")
+    expect(page.locator("#name")).to_have_value("")  # offered, not filled: the agent confirms
+    offer.get_by_role("button", name="Use as first name").click()
+    expect(page.locator("#name")).to_have_value("Thandi")
+    expect(offer).to_be_hidden()
+    expect(page.locator(".card__reply").first).to_contain_text("Hi Thandi,")
+
+
+def test_no_name_is_offered_without_a_sign_off(page: Page) -> None:
+    page.goto("/desk/")
+    page.locator("#q").click()
+    page.keyboard.insert_text("when do I get paid for radio, thanks so much")
+    expect(page.locator(".card").first).to_be_visible()
+    expect(page.locator("#name-offer")).to_be_hidden()
 
 
 def test_channel_and_name_are_remembered(page: Page) -> None:

@@ -73,3 +73,21 @@ def test_one_shared_word_is_never_confident_however_the_ranking_agrees(ix: Index
     assert outcome.hits and outcome.evidence is not None
     assert outcome.evidence.as_dict()["same_page"] >= 0.5  # the model alone would be tempted
     assert not outcome.confident
+
+
+# --- search as you type ----------------------------------------------------------------------
+
+def test_the_last_word_is_a_prefix_while_typing_over_http(client) -> None:
+    body = client.get("/api/search", params={"q": "copyr", "prefix": "true"}).json()
+    assert body["suggestion"] is None  # not "cover"
+    assert "copyright" in body["results"][0]["question"].lower()
+    typed = client.get("/api/search", params={"q": "when do i get pai", "prefix": "true"}).json()
+    assert typed["results"] and "paid" in typed["results"][0]["question"].lower()
+
+
+def test_without_prefix_a_half_word_is_not_completed(ix: Index) -> None:
+    assert not any("copyright" in h.question.lower() for h in find(ix, "copyr").hits[:1])
+
+
+def test_typos_before_the_last_word_are_still_corrected_while_typing(ix: Index) -> None:
+    assert find(ix, "mechnical roy", prefix=True).suggestion == "mechanical royalties"

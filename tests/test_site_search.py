@@ -63,3 +63,60 @@ def test_without_the_api_material_search_still_works(browser: Browser, static_si
     assert page.locator("html[data-search-api=on]").count() == 0
     assert not errors, errors
     page.close()
+
+
+def _api_page(browser: Browser, server: ServerThread) -> Page:
+    page = browser.new_page()
+    page.goto(f"{server.base_url}/royalties/")
+    page.wait_for_selector("html[data-search-api=on]")
+    return page
+
+
+def test_a_half_typed_word_is_matched_as_the_start_of_a_word(browser: Browser, server: ServerThread) -> None:
+    page = _api_page(browser, server)
+    type_in_search(page, "copyr")
+    page.wait_for_selector(".md-search-result__item[data-api] a")
+    meta = page.locator(".md-search-result__meta").inner_text()
+    assert "Showing results for" not in meta, meta  # never "corrected" to "cover"
+    first = page.locator(".md-search-result__item[data-api] h1").first.inner_text()
+    assert "copyright" in first.lower(), first
+    page.close()
+
+
+def test_no_answer_found_never_flashes_while_a_word_is_typed(browser: Browser, server: ServerThread) -> None:
+    page = _api_page(browser, server)
+    # Record every text the results' status line shows while typing, as it changes.
+    page.evaluate("""() => {
+        window.__seen = [];
+        const meta = document.querySelector('.md-search-result__meta');
+        new MutationObserver(() => window.__seen.push(meta.textContent)).observe(meta, {childList: true, characterData: true, subtree: true});
+    }""")
+    for text in ("when do i get", "when do i get pai"):
+        type_in_search(page, text)
+        page.wait_for_timeout(700)
+    page.wait_for_selector(".md-search-result__item[data-api] a")
+    seen = page.evaluate("window.__seen")
+    assert not any("No answer found" in s for s in seen), seen
+    assert "paid" in page.locator(".md-search-result__item[data-api] h1").first.inner_text().lower()
+    page.close()
+
+
+def test_typing_at_phone_speed_sends_few_requests_one_at_a_time(browser: Browser, server: ServerThread) -> None:
+    page = _api_page(browser, server)
+    events: list[tuple[str, str]] = []
+    page.on("request", lambda r: events.append(("start", r.url)) if "/api/search" in r.url else None)
+    page.on("requestfinished", lambda r: events.append(("end", r.url)) if "/api/search" in r.url else None)
+    page.on("requestfailed", lambda r: events.append(("end", r.url)) if "/api/search" in r.url else None)
+    question = "when do i get paid?"
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially(question, delay=120)  # about 8 keys a second
+    page.wait_for_selector(".md-search-result__item[data-api] a")
+    page.wait_for_timeout(600)
+    starts = [url for kind, url in events if kind == "start"]
+    assert 1 <= len(starts) <= 4, starts  # not one per key (19 keys)
+    in_flight = 0
+    for kind, _ in events:
+        in_flight += 1 if kind == "start" else -1
+        assert in_flight <= 1, events  # an earlier request is aborted before the next
+    assert "prefix=true" not in starts[-1]  # "paid?" ends the word: matched whole
+    page.close()

@@ -16,8 +16,11 @@
 
   var active = false;
   var timer = 0;
-  var pending = null;
+  var pending = null; // the one request in flight; a newer one aborts it
   var lastQuery = "";
+  var lastSent = "";
+  // Wait for a pause in typing before asking: a phone types a key every 150-300 ms.
+  var PAUSE_MS = 300;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -26,7 +29,12 @@
     return node;
   }
 
-  function render(body) {
+  function render(body, typing) {
+    if (!body.results.length && typing) {
+      // A half-typed word is no reason to say "No answer found": keep what is shown.
+      if (!list.querySelector("[data-api]")) meta.textContent = "Keep typing\u2026";
+      return;
+    }
     list.replaceChildren();
     if (!body.results.length) {
       meta.textContent = "No answer found. Try other words, or contact us.";
@@ -51,40 +59,53 @@
     });
   }
 
-  function search(query) {
+  // `typing`: the last word may be unfinished, so the API matches it as a prefix.
+  function search(query, typing) {
+    var key = (typing ? "p:" : "w:") + query;
+    if (key === lastSent && query === lastQuery) return; // an arrow or shift key: nothing new
     if (pending) pending.abort();
+    pending = null;
     lastQuery = query;
+    lastSent = key;
     if (!query.trim()) {
       list.replaceChildren();
       meta.textContent = "Type to start searching";
       return;
     }
-    pending = new AbortController();
+    var controller = new AbortController();
+    pending = controller;
     var url = new URL("api/search", base);
     url.searchParams.set("q", query.slice(0, 8000));
     url.searchParams.set("limit", "8");
-    fetch(url, { signal: pending.signal, headers: { Accept: "application/json" } })
+    if (typing) url.searchParams.set("prefix", "true");
+    fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (body) { if (body && query === lastQuery) render(body); })
-      .catch(function () { /* aborted or offline: keep what is shown */ });
+      .then(function (body) { if (body && query === lastQuery) render(body, typing); })
+      .catch(function () { /* aborted or offline: keep what is shown */ })
+      .then(function () { if (pending === controller) pending = null; });
+  }
+
+  function stillTyping(value) {
+    return /\w$/.test(value); // ends inside a word
   }
 
   function onType(event) {
     if (!active || event.target !== input) return;
     // Keep Material's own search from answering this keystroke.
     event.stopImmediatePropagation();
-    if (event.type === "keyup" && event.key === "Enter") {
+    if (event.type === "keyup") {
+      if (event.key !== "Enter") return; // `input` already says when the text changed
       clearTimeout(timer);
-      search(input.value);
+      search(input.value, false);
       return;
     }
     clearTimeout(timer);
-    timer = setTimeout(function () { search(input.value); }, 150);
+    timer = setTimeout(function () { search(input.value, stillTyping(input.value)); }, PAUSE_MS);
   }
 
   // Material re-renders its list when its own index finishes loading; put ours back.
   new MutationObserver(function () {
-    if (active && lastQuery && !list.querySelector("[data-api]")) search(lastQuery);
+    if (active && lastQuery && !list.querySelector("[data-api]")) { lastSent = ""; search(lastQuery, false); }
   }).observe(list, { childList: true });
 
   var health = new URL("api/health", base);
@@ -97,7 +118,7 @@
       document.documentElement.dataset.searchApi = "on";
       window.addEventListener("keyup", onType, true);
       window.addEventListener("input", onType, true);
-      if (input.value) search(input.value);
+      if (input.value) search(input.value, false);
     })
     .catch(function () { useMaterialSearch(true); /* no API here: Material's search stays */ });
 })();

@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh.index import Index
 from whoosh.reading import IndexReader, TermNotFound
 
-from search_api.engine.analysis import stems
+from search_api.engine.analysis import is_stop, stems
 from search_api.engine.vocabulary import VOCABULARY_FILE, Vocabulary, load
 
 MEMO_ENTRIES = 20_000
@@ -121,6 +121,7 @@ class Corpus:
         self._postings: dict[tuple[str, str], dict[int, Posting]] = {}
         self._derived: dict[int, Derived] = {}
         self._headings: dict[int, Heading] = {}
+        self._completions: dict[str, object] = {}
         # Scores of concepts already seen (see search.concept_scores), bounded.
         self.memo: BoundedLRU[tuple, dict[int, float]] = BoundedLRU(MEMO_ENTRIES)
         self._results: BoundedLRU[tuple, object] = BoundedLRU(RESULT_ENTRIES)
@@ -156,6 +157,21 @@ class Corpus:
             defines = bool(_DEFINITION_HEADING.search(question)) or (bool(question) and not question.endswith("?"))
             found = self._headings[docnum] = Heading(frozenset(stems(question)), defines)
         return found
+
+    def completion(self, prefix: str) -> str | None:
+        """The topic word (titles, tags, vocabulary) beginning with `prefix` that most
+        sections use; None when no topic word begins so."""
+        found = self._completions.get(prefix, _MISSING)
+        if found is _MISSING:
+            with self._lock:
+                words = [w.decode("utf-8") if isinstance(w, bytes) else w
+                         for w in self._reader.expand_prefix("spell", prefix)]
+            words = [w for w in words if w != prefix and w.isalpha() and not is_stop(w)][:200]
+            found = max(words, key=lambda w: (self.df("spell", w), -len(w)), default=None)
+            if len(self._completions) > 10_000:
+                self._completions.clear()
+            self._completions[prefix] = found
+        return found  # type: ignore[return-value]
 
     def postings(self, name: str, term: str) -> dict[int, Posting]:
         key = (name, term)

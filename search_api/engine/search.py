@@ -418,15 +418,49 @@ def _answer_questions(ix: Index, corpus: Corpus, text: str, limit: int, max_ques
     return results, suggestion
 
 
-def find(ix: Index, text: str, limit: int = 5) -> Outcome:
-    """One ranked list for any text: a few words or a whole pasted message."""
+def find(ix: Index, text: str, limit: int = 5, prefix: bool = False) -> Outcome:
+    """One ranked list for any text: a few words or a whole pasted message.
+
+    `prefix`: the text is still being typed, so its last word may be half a word
+    ("when do i get pai"): it is completed to the commonest topic word it begins, and
+    never "corrected" ("copyr" is not "cover").
+    """
     corpus = corpus_for(ix)
+    if prefix:
+        text = complete_last_word(corpus, text)
+        return corpus.cached(("find-prefix", text, limit), lambda: _find(ix, corpus, text, limit, typing=True))
     return corpus.cached(("find", text, limit), lambda: _find(ix, corpus, text, limit))
 
 
-def _find(ix: Index, corpus: Corpus, text: str, limit: int) -> Outcome:
+_LAST_WORD = re.compile(r"(\w+)$")
+MIN_PREFIX = 2  # one letter completes to anything
+
+
+def _correct_typing(ix: Index, corpus: Corpus, text: str) -> str | None:
+    """Typos corrected in every word but the last, which may be unfinished."""
+    match = _LAST_WORD.search(text)
+    head, last = (text[: match.start()], match.group(1)) if match else (text, "")
+    fixed = correct(ix, corpus, head, corpus.vocabulary) if head.strip() else None
+    return fixed.rstrip() + (" " if head.endswith(" ") else "") + last if fixed else None
+
+
+def complete_last_word(corpus: Corpus, text: str) -> str:
+    """`text` with a half-typed last word replaced by the topic word it most likely begins."""
+    match = _LAST_WORD.search(text)
+    if not match:
+        return text  # ends in a space or a mark: every word is whole
+    word = match.group(1).lower()
+    if len(word) < MIN_PREFIX or is_stop(word) or is_numberish(word) or corpus.df("spell", word):
+        return text
+    completion = corpus.completion(word)
+    if completion is None:
+        return text
+    return text[: match.start()] + completion
+
+
+def _find(ix: Index, corpus: Corpus, text: str, limit: int, typing: bool = False) -> Outcome:
     if not messages.is_long(text):
-        suggestion = correct(ix, corpus, text, corpus.vocabulary)
+        suggestion = _correct_typing(ix, corpus, text) if typing else correct(ix, corpus, text, corpus.vocabulary)
         outcome = _search_one(corpus, suggestion or text, "", limit)
         return replace(outcome, suggestion=suggestion)
     depth = max(limit, FUSION_DEPTH)

@@ -117,8 +117,12 @@ def test_each_page_links_to_its_copy_and_to_llms_txt(built: Built, client: httpx
     for path in ["royalties/mechanical", "law-changes/index", "start-here/glossary"]:
         page = page_of(path)
         html = client.get(f"/{page}").text
-        alternates = re.findall(r'<link rel="alternate" type="text/markdown"[^>]*href="([^"]+)"', html)
+        links = re.findall(r'<link rel="([^"]+)" type="text/markdown"[^>]*href="([^"]+)"', html)
+        alternates = [href for rel, href in links if "alternate" in rel.split()]
         assert f"{site}{page}index.html.md" in alternates and f"{site}llms.txt" in alternates, path
+        # Material reads a link whose rel is exactly "alternate" as another language of the
+        # site and fetches a sitemap.xml beside it on every page load.
+        assert not re.search(r'<link rel="alternate"', html), path
         copy = client.get(f"/{page}index.html.md")
         assert copy.status_code == 200 and copy.headers["content-type"].startswith("text/markdown")
     for name in ("llms.txt", "llms-full.txt"):

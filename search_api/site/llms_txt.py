@@ -267,11 +267,18 @@ def write_moved_copies(config: MkDocsConfig, copies: dict[str, "Copy"]) -> None:
         target.write_text(moved_copy(urljoin(config.site_url, old), urljoin(config.site_url, new)), encoding="utf-8")
 
 
+# rel is a set of tokens: "alternate" for readers of links, plus one more, because Material
+# takes every link whose rel is exactly "alternate" for another language of the site and
+# fetches a sitemap.xml beside its URL on each page load (a 404 here, and the whole
+# /sitemap.xml for llms.txt: a phone's data for nothing, and console errors).
+REL = "alternate markdown"
+
+
 def alternate_links(page: Page, site_url: str) -> str:
     page_url = page.canonical_url or urljoin(site_url, page.url)
-    return (f'<link rel="alternate" type="text/markdown" title="This page in Markdown" '
+    return (f'<link rel="{REL}" type="text/markdown" title="This page in Markdown" '
             f'href="{html.escape(markdown_copy_url(page_url))}">'
-            f'<link rel="alternate" type="text/markdown" title="llms.txt" '
+            f'<link rel="{REL}" type="text/markdown" title="llms.txt" '
             f'href="{html.escape(urljoin(site_url, "llms.txt"))}">')
 
 

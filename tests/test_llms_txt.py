@@ -37,9 +37,12 @@ def llms(built: Built) -> str:
 
 
 def menu(built: Built) -> list[tuple[str, list[str]]]:
-    """The menu MkDocs builds from mkdocs.yml: (top-level section title, its pages' site paths)."""
+    """The menu MkDocs builds from mkdocs.yml, plugins and all (home-menu makes it from the
+    home page): (top-level section title, its pages' site paths)."""
     config = load_config(str(built.settings.mkdocs_config), site_dir=str(built.site_dir))
-    nav = get_navigation(get_files(config), config)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
 
     def pages(section: Section) -> list[str]:
         out: list[str] = []

@@ -116,3 +116,11 @@ def test_a_malformed_link_to_resolve_is_a_422_with_a_message(client: httpx.Clien
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
     assert "not a link" in detail and url in detail, detail
+
+
+@pytest.mark.parametrize("url", ["/" + "a" * 300 + "/", "https://help.example/" + "é" * 200 + "/#x"])
+def test_a_link_with_a_name_too_long_for_a_file_lands_nowhere(client: httpx.Client, url: str) -> None:
+    # Found by fuzzing in process: the file system refused the name (ENAMETOOLONG), a 500.
+    response = client.get("/api/links/resolve", params={"url": url})
+    assert response.status_code == 404, response.text
+    assert "does not land on" in response.json()["detail"]

@@ -17,7 +17,9 @@ def test_a_short_benchmark_prints_every_table(
 ) -> None:
     monkeypatch.setenv("DOCS_DIR", str(built.settings.docs_dir))
     monkeypatch.setenv("MKDOCS_CONFIG", str(built.settings.mkdocs_config))
-    assert bench.main(["--seconds", "0.5", "--clients", "1,4", "--sizes", "1", "--workers", "2"]) == 0
+    # The smallest run that still prints every table: two client counts (two rows each),
+    # the 1x build, one worker (test_production.py covers the multi-worker start).
+    assert bench.main(["--seconds", "0.2", "--clients", "1,4", "--sizes", "1", "--workers", "1"]) == 0
     out = capsys.readouterr().out
     for kind in ("health", "short", "essay"):
         rows = [line for line in out.splitlines() if line.startswith(kind)]

@@ -17,6 +17,21 @@ from search_api.settings import Settings
 from .conftest import Built, ServerThread, free_port
 
 
+@pytest.fixture(scope="module")
+def pristine(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One good index for the whole module: each test damages a copy (a copy takes
+    milliseconds, a build seconds). Tests whose subject is a build still build."""
+    index_dir = tmp_path_factory.mktemp("faults") / "index"
+    build_index(built.pages, index_dir)
+    return index_dir
+
+
+def copy_of(pristine: Path, index_dir: Path) -> Path:
+    """A good index at `index_dir`, as build_index leaves it; returns the live build."""
+    shutil.copytree(pristine, index_dir, symlinks=True)  # `current` stays a relative link
+    return current_target(index_dir)
+
+
 def settings_with_index(built: Built, index_dir: Path) -> Settings:
     return built.settings.model_copy(update={"index_dir": index_dir, "port": free_port()})
 
@@ -58,11 +73,11 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_broken_index_at_start_leaves_the_site_up_and_health_degraded(
-    built: Built, tmp_path: Path, caplog: pytest.LogCaptureFixture, fault: str,
+    built: Built, pristine: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, fault: str,
 ) -> None:
     index_dir = tmp_path / "index"
     if FAULTS[fault] is not None:
-        build_index(built.pages, index_dir)
+        copy_of(pristine, index_dir)
         FAULTS[fault](index_dir)
     caplog.set_level(logging.ERROR, logger="search_api")
     with ServerThread(settings_with_index(built, index_dir)) as server, httpx.Client(base_url=server.base_url) as http:
@@ -90,9 +105,11 @@ def test_the_api_recovers_without_a_restart_once_the_index_is_built(built: Built
         assert http.get("/api/search", params={"q": "join"}).json()["results"]
 
 
-def test_a_build_that_fails_validation_never_replaces_the_live_index(built: Built, tmp_path: Path) -> None:
+def test_a_build_that_fails_validation_never_replaces_the_live_index(
+    built: Built, pristine: Path, tmp_path: Path,
+) -> None:
     index_dir = tmp_path / "index"
-    good = build_index(built.pages, index_dir)
+    good = copy_of(pristine, index_dir)
     with ServerThread(settings_with_index(built, index_dir)) as server, httpx.Client(base_url=server.base_url) as http:
         before = http.get("/api/health").json()
         with pytest.raises(IndexBuildError, match="no pages"):
@@ -108,9 +125,11 @@ def test_a_build_that_fails_validation_never_replaces_the_live_index(built: Buil
         assert http.get("/api/search", params={"q": "join"}).json()["results"]
 
 
-def test_a_damaged_new_build_is_refused_and_the_old_one_keeps_serving(built: Built, tmp_path: Path) -> None:
+def test_a_damaged_new_build_is_refused_and_the_old_one_keeps_serving(
+    built: Built, pristine: Path, tmp_path: Path,
+) -> None:
     index_dir = tmp_path / "index"
-    good = build_index(built.pages, index_dir)
+    good = copy_of(pristine, index_dir)
     with ServerThread(settings_with_index(built, index_dir)) as server, httpx.Client(base_url=server.base_url) as http:
         before = http.get("/api/health").json()
         build_index(built.pages, index_dir)

@@ -26,7 +26,9 @@ from .conftest import Built, free_port
 
 PAGE = "start-here/join/"
 CLIENTS = 50
-POSTS = 5_000
+# Every client writes 20 times, so all 50 are writing at once for most of the run: that
+# overlap is what could lose or double a row. (5,000 posts took 30 s and proved the same.)
+POSTS = 1_000
 
 
 @contextmanager
@@ -75,7 +77,7 @@ def anchors(built: Built) -> list[str]:
     return [s.anchor for s in next(p for p in built.pages if p.page == PAGE).sections]
 
 
-def test_5000_posts_from_50_concurrent_clients_give_exactly_5000_rows(built: Built, tmp_path: Path) -> None:
+def test_1000_posts_from_50_concurrent_clients_give_exactly_1000_rows(built: Built, tmp_path: Path) -> None:
     db = tmp_path / "load.sqlite3"
     questions = anchors(built)
 

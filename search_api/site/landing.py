@@ -33,9 +33,12 @@ def is_redirect_page(html: str) -> bool:
 
 def _page_html(site_dir: Path, page: str) -> str | None:
     target = (site_dir / page / "index.html").resolve()
-    if not target.is_relative_to(site_dir.resolve()) or not target.is_file():
+    try:
+        if not target.is_relative_to(site_dir.resolve()) or not target.is_file():
+            return None
+        return target.read_text(encoding="utf-8")
+    except OSError:  # a name the file system refuses (too long): no page has it
         return None
-    return target.read_text(encoding="utf-8")
 
 
 def heading_for(page: BuiltHtml, anchor: str) -> tuple[str, bool] | None:

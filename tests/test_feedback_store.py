@@ -60,7 +60,7 @@ def test_the_schema_is_created_on_open_and_opening_again_changes_nothing(store: 
     store.add_feedback(Feedback(page="a/", anchor="b", helpful=True), today=TODAY)
     store.close()
     store.open()
-    assert store.counts() == {"feedback": 1, "searches": 0}
+    assert store.counts() == {"feedback": 1, "searches": 0, "desk_choices": 0}
     assert rows(store, "SELECT version FROM schema_info") == [(SCHEMA_VERSION,)]
 
 
@@ -124,14 +124,14 @@ def test_retention_deletes_only_rows_older_than_the_setting(store: FeedbackStore
     store.add_search(SearchRecord("search", "old", 0, None, False), today=TODAY - timedelta(days=31))
     store.add_feedback(Feedback(page="a/", anchor="kept", helpful=True), today=TODAY - timedelta(days=30))
     store.add_search(SearchRecord("search", "kept", 0, None, False), today=TODAY - timedelta(days=30))
-    assert store.counts() == {"feedback": 2, "searches": 2}
+    assert store.counts() == {"feedback": 2, "searches": 2, "desk_choices": 0}
     # The first write of a new day prunes.
     store.add_search(SearchRecord("search", "new", 1, 2.0, True), today=TODAY)
-    assert store.counts() == {"feedback": 1, "searches": 2}
+    assert store.counts() == {"feedback": 1, "searches": 2, "desk_choices": 0}
     assert rows(store, "SELECT anchor FROM feedback") == [("kept",)]
     assert sorted(q for (q,) in rows(store, "SELECT query FROM searches")) == ["kept", "new"]
     assert store.prune(today=TODAY + timedelta(days=1)) == 2  # the day-30 rows, now 31 days old
-    assert store.counts() == {"feedback": 0, "searches": 1}
+    assert store.counts() == {"feedback": 0, "searches": 1, "desk_choices": 0}
 
 
 def test_searches_group_by_their_words_after_normalising(store: FeedbackStore) -> None:

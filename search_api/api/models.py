@@ -86,6 +86,21 @@ FEEDBACK_REASONS: tuple[str, ...] = get_args(FeedbackReason)
 MAX_COMMENT_CHARS = 500
 
 
+class DeskChoiceIn(BaseModel):
+    """An agent copied a question's link or reply on the desk after searching `query`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=2000,
+                       description="The creator's question the card answered (the desk's group text); scrubbed before it is stored")
+    page: str = Field(max_length=300, description="The copied question's article, e.g. royalties/mechanical/")
+    anchor: str = Field(min_length=1, max_length=200, description="The copied question's heading id")
+
+
+class DeskChoiceReceipt(BaseModel):
+    recorded: bool = True
+
+
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

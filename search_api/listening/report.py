@@ -6,7 +6,7 @@ which articles are due for review. Rendered by report_formats.py for the termina
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from whoosh.index import Index
 from search_api.links import deep_link, source_page
 from search_api.listening.store import FeedbackStore
 from search_api.engine.search import find
+from search_api.site import phrasings
 from search_api.site.front_matter import read_front_matter
 from search_api.settings import Settings
 
@@ -58,6 +59,19 @@ class ReviewDue:
 
 
 @dataclass(frozen=True)
+class SuggestedPhrasingRow:
+    question: Link
+    link: str  # page/#anchor, as scripts/add_phrasing.py takes it
+    phrasing: str  # what agents searched before copying this question, scrubbed
+    count: int
+
+    @property
+    def command(self) -> str:
+        quoted = "'" + self.phrasing.replace("'", "'\\''") + "'"
+        return f"python -m scripts.add_phrasing {self.link} {quoted}"
+
+
+@dataclass(frozen=True)
 class Report:
     today: date
     since: date
@@ -65,6 +79,7 @@ class Report:
     failed_searches: list[FailedSearchRow]
     unhelpful: list[UnhelpfulQuestion]
     due_for_review: list[ReviewDue]
+    suggested_phrasings: list[SuggestedPhrasingRow] = field(default_factory=list)
 
 
 REASON_WORDS = {
@@ -119,6 +134,18 @@ def _question_link(ix: Index | None, site_url: str, page: str, anchor: str) -> L
     return Link(text=text, url=deep_link(site_url, page, anchor))
 
 
+def _already_asked(ix: Index | None, page: str, anchor: str, text: str) -> bool:
+    """Whether the question's heading or one of its phrasings already says `text`."""
+    if ix is None:
+        return False
+    with ix.searcher() as searcher:
+        stored = searcher.document(doc_id=f"{page}#{anchor}")
+    if not stored:
+        return True  # the question is gone: nothing to add it to
+    written = [stored.get("question", "")] + str(stored.get("asked", "")).split("\n")
+    return phrasings.key(text) in {phrasings.key(w) for w in written if w}
+
+
 def _nearest(ix: Index | None, site_url: str, text: str) -> Link | None:
     if ix is None:
         return None
@@ -134,6 +161,7 @@ def build_report(settings: Settings, store: FeedbackStore, ix: Index | None,
     since = today - timedelta(days=days if days is not None else settings.retention_days)
     failed: list[FailedSearchRow] = []
     unhelpful: list[UnhelpfulQuestion] = []
+    suggested: list[SuggestedPhrasingRow] = []
     counts = {"feedback": 0, "searches": 0}
     if store.exists():
         counts = store.counts()
@@ -142,10 +170,17 @@ def build_report(settings: Settings, store: FeedbackStore, ix: Index | None,
                             nearest=_nearest(ix, settings.public_url, f.example))
             for f in store.failed_searches(since, rows)
         ]
+        suggested = [
+            SuggestedPhrasingRow(question=_question_link(ix, settings.public_url, c.page, c.anchor),
+                                 link=f"{c.page}#{c.anchor}", phrasing=c.example, count=c.count)
+            for c in store.suggested_phrasings(since, rows * 3)
+            if not _already_asked(ix, c.page, c.anchor, c.example)
+        ][:rows]
         unhelpful = [
             UnhelpfulQuestion(question=_question_link(ix, settings.public_url, v.page, v.anchor),
                               no=v.no, yes=v.yes, reasons=v.reasons, comments=v.comments)
             for v in store.question_votes(since, rows)
         ]
     return Report(today=today, since=since, counts=counts, failed_searches=failed, unhelpful=unhelpful,
-                  due_for_review=articles_due(settings.docs_dir, settings.public_url, today))
+                  due_for_review=articles_due(settings.docs_dir, settings.public_url, today),
+                  suggested_phrasings=suggested)

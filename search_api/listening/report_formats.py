@@ -16,6 +16,7 @@ from search_api.listening.report import FAST_REVIEW, REASON_WORDS, REVIEW_MONTHS
 TITLE = "Editors' report"
 FAILED_TITLE = "Searches that found nothing, or nothing confident"
 UNHELPFUL_TITLE = 'Questions with the most "No" answers'
+SUGGESTED_TITLE = "Suggested phrasings: what agents searched before copying a question"
 TEXT_WIDTH = 100
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,6 +75,12 @@ def render_text(report: Report) -> str:
         lines += _unhelpful_lines(item)
     if not report.unhelpful:
         lines.append("  None.")
+    lines += ["", SUGGESTED_TITLE]
+    for row in report.suggested_phrasings:
+        lines.append(f"  {row.count:>5}  \"{_shorten(row.phrasing, 60)}\"  ->  {row.question.text}")
+        lines.append(f"{'':>9}add it:  {row.command}")
+    if not report.suggested_phrasings:
+        lines.append("  None.")
     lines += ["", f"Articles due for review: {review_rule()}"]
     for due in report.due_for_review:
         lines.append(f"  {due.page:<45} {_shorten(due.title, 40):<40}  {due_text(due)}")
@@ -116,6 +123,16 @@ def _unhelpful_html(report: Report) -> list[str]:
             "</tr></thead><tbody>", *rows, "</tbody></table>"]
 
 
+def _suggested_html(report: Report) -> list[str]:
+    if not report.suggested_phrasings:
+        return ["<p>None.</p>"]
+    rows = [f'<tr><td class="n">{row.count}</td><td>{escape(row.phrasing)}</td>'
+            f"<td>{_link(row.question.url, row.question.text)}</td><td><code>{escape(row.command)}</code></td></tr>"
+            for row in report.suggested_phrasings]
+    return ['<table><thead><tr><th class="n">Copies</th><th>What the agent searched</th><th>Question copied</th>'
+            "<th>To add it (then make check, make index)</th></tr></thead><tbody>", *rows, "</tbody></table>"]
+
+
 def _due_html(report: Report) -> list[str]:
     if not report.due_for_review:
         return ["<p>None.</p>"]
@@ -142,6 +159,7 @@ def render_html(report: Report, assets_url: str) -> str:
         '<a href="?format=csv">Download as CSV</a>.</p>',
         f"<h2>{escape(FAILED_TITLE)}</h2>", *_failed_html(report),
         f"<h2>{escape(UNHELPFUL_TITLE)}</h2>", *_unhelpful_html(report),
+        f"<h2>{escape(SUGGESTED_TITLE)}</h2>", *_suggested_html(report),
         f"<h2>Articles due for review</h2><p>{escape(review_rule().capitalize())}.</p>",
         *_due_html(report),
         "</body>", "</html>",
@@ -170,6 +188,9 @@ def render_csv(report: Report) -> str:
         if item.comments:
             detail += "; comments: " + " | ".join(item.comments)
         writer.writerow(map(_cell, ["no_answers", item.no, item.question.text, item.question.url, detail]))
+    for row in report.suggested_phrasings:
+        writer.writerow(map(_cell, ["suggested_phrasing", row.count, row.phrasing, row.question.url,
+                                    f"question: {row.question.text}; add: {row.command}"]))
     for due in report.due_for_review:
         writer.writerow(map(_cell, ["review_due", "", due.title, due.url, due_text(due)]))
     return out.getvalue()

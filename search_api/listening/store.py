@@ -44,9 +44,10 @@ from search_api.listening.scrub import Scrubbed, scrub, scrubbed_start
 
 log = logging.getLogger("search_api.listening.store")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: desk_choices
 # A pasted message is kept only as far as editors can use it in a report.
 MAX_STORED_QUERY_CHARS = 300
+MAX_CHOICE_QUERY_CHARS = 160  # a phrasing is a question, not a whole message
 BUSY_TIMEOUT_MS = 10_000  # SQLite: other processes (workers, `make report`) hold the lock briefly
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: a server that does not answer is down, for our purposes
 STATEMENT_TIMEOUT_MS = 10_000
@@ -79,8 +80,21 @@ SEARCHES = sa.Table(
     sa.Index("searches_key", "query_key"),
     sa.Index("searches_day", "day"),
 )
+# What an agent searched on the desk before copying a question's link or reply: the
+# editors' report offers these as other phrasings of that question (nothing reaches
+# search until an editor adds one to the Markdown).
+CHOICES = sa.Table(
+    "desk_choices", METADATA,
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("query", sa.Text, nullable=False),  # scrubbed, at most MAX_CHOICE_QUERY_CHARS
+    sa.Column("query_key", sa.Text, nullable=False),
+    sa.Column("page", sa.Text, nullable=False),
+    sa.Column("anchor", sa.Text, nullable=False),
+    sa.Index("desk_choices_day", "day"),
+)
 SCHEMA_INFO = sa.Table("schema_info", METADATA, sa.Column("version", sa.Integer, nullable=False))
-_RETAINED = (FEEDBACK, SEARCHES)  # tables whose rows expire after RETENTION_DAYS
+_RETAINED = (FEEDBACK, SEARCHES, CHOICES)  # tables whose rows expire after RETENTION_DAYS
 
 
 class StoreUnavailable(Exception):
@@ -103,6 +117,23 @@ class SearchRecord:
     results: int
     top_score: float | None
     confident: bool | None  # None when the endpoint does not judge confidence
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An agent copied this question's link or reply after searching `query`."""
+
+    query: str  # the question as the creator asked it (the desk's group text)
+    page: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class SuggestedPhrasing:
+    page: str
+    anchor: str
+    example: str  # the most frequent scrubbed wording of the group
+    count: int  # how many copies it led to
 
 
 @dataclass(frozen=True)
@@ -289,6 +320,14 @@ class FeedbackStore:
                 db.execute(SEARCHES.insert(), rows)
         return len(rows)
 
+    def add_choice(self, choice: Choice, today: date | None = None) -> None:
+        """Write what an agent searched and the question they copied, the query scrubbed."""
+        today = today or utc_today()
+        query = _storable(scrubbed_start(choice.query, MAX_CHOICE_QUERY_CHARS))
+        with self._writing(today) as db:
+            db.execute(CHOICES.insert(), {"day": today, "query": query, "query_key": query_key(query),
+                                          "page": _storable(choice.page), "anchor": _storable(choice.anchor)})
+
     def prune(self, today: date | None = None) -> int:
         """Delete every row older than the retention period; return how many went."""
         today = today or utc_today()
@@ -337,6 +376,24 @@ class FeedbackStore:
                 votes.append(QuestionVotes(page=page, anchor=anchor, no=int(n_no), yes=int(n_yes),
                                            reasons={r: int(c) for r, c in reasons}, comments=tuple(comments)))
             return votes
+
+    def suggested_phrasings(self, since: date, limit: int) -> list[SuggestedPhrasing]:
+        """The wordings agents searched most before copying a question, per question."""
+        c = CHOICES.c
+        n = sa.func.count().label("n")
+        groups = (sa.select(c.page, c.anchor, c.query_key, n).where(c.day >= since)
+                  .group_by(c.page, c.anchor, c.query_key).order_by(n.desc(), c.page, c.anchor, c.query_key)
+                  .limit(limit))
+        with self._read() as db:
+            found = []
+            for page, anchor, key, count in db.execute(groups).all():
+                example = db.execute(
+                    sa.select(c.query, sa.func.count().label("k"))
+                    .where(c.page == page, c.anchor == anchor, c.query_key == key, c.day >= since)
+                    .group_by(c.query).order_by(sa.text("k DESC"), c.query).limit(1)).first()
+                found.append(SuggestedPhrasing(page=page, anchor=anchor, example=example[0] if example else key,
+                                               count=int(count)))
+            return found
 
     def counts(self) -> dict[str, int]:
         """Rows per table: for tests and the report's heading."""

@@ -119,8 +119,14 @@ function countText(reply) {
   return reply.limit == null ? `${reply.length} characters` : `${reply.length} / ${reply.limit}`;
 }
 
-function makeCard({ question, title, url, reply }) {
+function makeCard({ question, title, url, reply, page, anchor }, asked) {
   const card = cardTemplate.content.firstElementChild.cloneNode(true);
+  if (page != null && anchor) {
+    // What the creator asked and which question answered it: sent when the agent copies.
+    card.dataset.page = page;
+    card.dataset.anchor = anchor;
+    card.dataset.asked = asked || "";
+  }
   card.querySelector(".card__question").textContent = question;
   card.querySelector(".card__reply").textContent = reply.text;
   const count = card.querySelector(".card__count");
@@ -158,7 +164,7 @@ function makeGroup(found, many) {
       cards.append(makeCard({ question: "No page yet: reply with how to reach us", reply: found.fallback_reply }));
     }
   }
-  for (const card of found.cards) cards.append(makeCard(card));
+  for (const card of found.cards) cards.append(makeCard(card, found.text));
   return group;
 }
 
@@ -241,10 +247,21 @@ async function copyFrom(card, what) {
   const copied = await copyText(text);
   say(copied ? (what === "link" ? "Copied the link" : "Copied the reply") : "Could not copy: select the text and copy it");
   if (copied) {
+    tellCopied(card);
     card.classList.remove("card--copied");
     void card.offsetWidth; // restart the flash when the same card is copied twice
     card.classList.add("card--copied");
   }
+}
+
+// The editors' report offers what agents searched before copying a question as another
+// way to phrase it; an editor decides. Best effort: a failure changes nothing for the agent.
+function tellCopied(card) {
+  if (!card.dataset.anchor || !card.dataset.asked) return;
+  const body = JSON.stringify({ query: card.dataset.asked, page: card.dataset.page, anchor: card.dataset.anchor });
+  fetch("/api/desk/copied", {
+    method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" }, body, keepalive: true,
+  }).catch(() => {});
 }
 
 // --- the keyboard ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ page is three static files in `desk_page/`, served from our own origin.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Annotated
@@ -15,13 +16,16 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from search_api.api import models
-from search_api.api.deps import ERRORS, IndexDep, QueryDep, SearchLogDep, SettingsDep
-from search_api.links import deep_link
+from search_api.api.deps import ERRORS, IndexDep, QueryDep, SearchLogDep, SettingsDep, StoreDep
+from search_api.api.routes import feedback
+from search_api.links import canonical_page, deep_link
+from search_api.listening.store import Choice, StoreUnavailable
 from search_api.replies.compose import Channel, Wording, compose_fallback, compose_reply
 from search_api.engine.search import Hit, QuestionOutcome, answer_questions
 from search_api.settings import Settings
 from search_api.api.static_site import SiteFiles
 
+log = logging.getLogger("search_api.api.routes.desk")
 DESK_DIR = Path(__file__).resolve().parent.parent / "desk_page"
 DESK_URL = "/desk"
 MAX_NAME_CHARS = 40
@@ -93,6 +97,27 @@ def answer(
         query=q, channel=channel, suggestion=suggestion,
         questions=[_answered(f, channel, name, wording, settings) for f in found],
     )
+
+
+@router.post("/desk/copied", status_code=201, responses=feedback.ERRORS)
+def desk_copied(choice: models.DeskChoiceIn, request: Request, store: StoreDep, live: IndexDep) -> models.DeskChoiceReceipt:
+    """Record that an agent copied a question's link or reply for a creator's question.
+
+    The editors' report lists these as suggested phrasings of that question; nothing
+    changes what search finds until an editor adds one to the Markdown. The query is
+    scrubbed of e-mail addresses, phone and ID numbers before it is stored.
+    """
+    feedback.check_rate(request)
+    page = canonical_page(choice.page)
+    ix, _ = live.get()
+    if not feedback.has_question(ix, page, choice.anchor):
+        raise HTTPException(422, f"No question '#{choice.anchor}' on page '{choice.page}'.")
+    try:
+        store.add_choice(Choice(query=choice.query, page=page, anchor=choice.anchor))
+    except StoreUnavailable as error:
+        log.error("desk choice not stored: %s", error)
+        raise HTTPException(503, "The copy cannot be recorded right now; nothing else is affected.") from error
+    return models.DeskChoiceReceipt()
 
 
 def register_desk(app: FastAPI, settings: Settings) -> None:

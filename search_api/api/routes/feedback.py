@@ -74,12 +74,12 @@ def post_feedback(feedback: models.FeedbackIn, request: Request, store: StoreDep
     The comment is optional, at most 500 characters, and has e-mail addresses, phone and
     ID numbers removed before it is stored. No address, cookie or other detail is kept.
     """
-    _check_rate(request)
+    check_rate(request)
     _record(store, live, feedback)
     return models.FeedbackReceipt()
 
 
-def _check_rate(request: Request) -> None:
+def check_rate(request: Request) -> None:
     # A stricter allowance than the API-wide one in limits.py: feedback is a write.
     limiter: RateLimiter | None = request.app.state.feedback_limiter
     if limiter is None:

@@ -39,11 +39,15 @@ window.addEventListener("DOMContentLoaded", function () {
     syntaxHighlight: { activated: false },
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
   });
-  // Swagger UI draws icon-only copy buttons with no name, and code boxes that scroll
-  // but cannot take focus: name them and let the keyboard reach them as they appear.
+  // Swagger UI draws icon-only copy buttons and value lists with no name, and code boxes
+  // that scroll but cannot take focus: name them and let the keyboard reach them.
   new MutationObserver(function () {
     root.querySelectorAll(".copy-to-clipboard > button:not([aria-label])").forEach(function (button) {
       button.setAttribute("aria-label", "Copy to clipboard");
+    });
+    // A parameter's list of values (an enum) has no label: name it for its parameter.
+    root.querySelectorAll("tr[data-param-name] select:not([aria-label])").forEach(function (select) {
+      select.setAttribute("aria-label", select.closest("tr").dataset.paramName);
     });
     root.querySelectorAll(".highlight-code > pre:not([tabindex]), pre.microlight:not([tabindex])").forEach(function (code) {
       code.tabIndex = 0;

@@ -23,14 +23,20 @@ from scripts.check_content import load_site_config, site_context
 from search_api.links import source_file
 from search_api.settings import Settings
 from search_api.site import phrasings
+from search_api.site.html import read_html
 
 
 class NotAdded(Exception):
     """Why the phrasing could not be added, in words for an editor."""
 
 
-def heading_line(path: Path, anchor: str, site: SiteContext) -> int:
-    """The line (1-based) of the `##` heading whose id is `anchor` in this file."""
+def heading_line(path: Path, anchor: str, site: SiteContext, built_page: Path | None = None) -> int:
+    """The line (1-based) of the `##` heading whose id is `anchor` in this file.
+
+    The ids come from rendering the Markdown as the check does; a heading whose words
+    come from a setting the check cannot fill ("{{ org.name }}") is matched by its
+    place among the headings of the built page instead, when the counts agree.
+    """
     source, _ = read_source(path, path.relative_to(site.docs_dir).as_posix(), str(path))
     if source is None:
         raise NotAdded(f"{path} cannot be read")
@@ -39,6 +45,12 @@ def heading_line(path: Path, anchor: str, site: SiteContext) -> int:
     for heading, token in zip(found, tokens):
         if token.get("id") == anchor and heading.level == 2:
             return heading.line
+    if built_page is not None and built_page.is_file():
+        ids = [h.id for h in read_html(built_page.read_text(encoding="utf-8")).headings]
+        if len(ids) == len(found):
+            for heading, heading_id in zip(found, ids):
+                if heading_id == anchor and heading.level == 2:
+                    return heading.line
     raise NotAdded(f"{path} has no ## question with the link #{anchor}")
 
 
@@ -64,7 +76,7 @@ def add(path: Path, line: int, text: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def add_phrasing(docs_dir: Path, link: str, text: str, site: SiteContext) -> Path:
+def add_phrasing(docs_dir: Path, link: str, text: str, site: SiteContext, site_dir: Path | None = None) -> Path:
     text = " ".join(text.split())
     if not text or "<" in text or "-->" in text:
         raise NotAdded("write the phrasing in plain words, without < or -->")
@@ -72,7 +84,8 @@ def add_phrasing(docs_dir: Path, link: str, text: str, site: SiteContext) -> Pat
     path = source_file(docs_dir, page.strip("/") + "/" if page.strip("/") else "")
     if path is None or not anchor:
         raise NotAdded(f"{link} is not a question's link (page/#anchor)")
-    line = heading_line(path, anchor, site)
+    built = (site_dir or Settings().site_dir) / page.strip("/") / "index.html"
+    line = heading_line(path, anchor, site, built)
     taken = existing(docs_dir).get(phrasings.key(text))
     if taken:
         raise NotAdded(f'"{text}" is already a phrasing in docs/{taken}')
@@ -86,10 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("link", help="the question, as page/#anchor (e.g. royalties/needletime/#what-is-needletime)")
     parser.add_argument("phrasing", help="the other way of asking it, in the creator's words")
     parser.add_argument("--config", type=Path, default=defaults.mkdocs_config, help="the MkDocs configuration")
+    parser.add_argument("--site", type=Path, default=defaults.site_dir,
+                        help="the built site, for headings made from settings ({{ org.name }})")
     args = parser.parse_args(argv)
     site = site_context(load_site_config(args.config), date.today())
     try:
-        path = add_phrasing(site.docs_dir, args.link, args.phrasing, site)
+        path = add_phrasing(site.docs_dir, args.link, args.phrasing, site, args.site)
     except NotAdded as why:
         print(f"not added: {why}", file=sys.stderr)
         return 1

@@ -134,3 +134,15 @@ def test_the_pages_markdown_copy_leaves_the_phrasings_out(built: Built) -> None:
     copy = (built.site_dir / "royalties" / "needletime" / "index.html.md").read_text(encoding="utf-8")
     assert "## What is needletime?" in copy
     assert "also asked:" not in copy and "radio money for the recording" not in copy
+
+
+def test_a_heading_made_from_a_setting_is_found_by_the_built_page(docs_copy: Path, built: Built) -> None:
+    from scripts.add_phrasing import main as add_main
+
+    anchor = next(s.anchor for p in built.pages if p.page == "help/contact/" for s in p.sections)
+    assert add_main([f"help/contact/#{anchor}", "how do i reach a person", "--config", str(docs_copy),
+                     "--site", str(built.site_dir)]) == 0
+    source = (docs_copy.parent / "docs" / "help" / "contact.md").read_text(encoding="utf-8").split("\n")
+    [block] = [b for b in phrasings.from_markdown(source) if "how do i reach a person" in {t for _, t in b.phrasings}]
+    heading = next(i for i in range(block.line - 1, -1, -1) if source[i].startswith("## "))
+    assert "{{ org.name }}" in source[heading]
